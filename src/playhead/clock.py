@@ -1,0 +1,252 @@
+"""Time: the Clock protocol, the real clock with its one scheduler thread, and FakeClock.
+
+A session asks its clock two things: what time it is (``now()``, wall-clock seconds since the
+epoch, for event timestamps; ``monotonic()``, for durations) and to call it back later
+(``call_at``), which is how heartbeats and clock-driven quartiles fire when the player sends no
+time updates. The real clock runs every session's timers on ONE daemon thread; the fake clock
+runs them inside :meth:`FakeClock.advance`, in due order, with time set to each timer's due time.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import os
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Protocol, runtime_checkable
+
+import structlog
+
+__all__ = ["Clock", "FakeClock", "SystemClock", "Timer", "format_timestamp", "parse_timestamp"]
+
+log = structlog.get_logger("playhead.clock")
+
+
+class Timer:
+    """A pending call; :meth:`cancel` makes sure it never runs."""
+
+    __slots__ = ("callback", "cancelled", "due")
+
+    def __init__(self, due: float, callback: Callable[[], None]) -> None:
+        self.due = due
+        self.callback: Callable[[], None] | None = callback
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+        self.callback = None
+
+
+@runtime_checkable
+class Clock(Protocol):
+    """What a tracker needs from time. Implement it to drive sessions from your own loop."""
+
+    def now(self) -> float:
+        """Wall-clock time, seconds since the epoch (event timestamps)."""
+        ...
+
+    def monotonic(self) -> float:
+        """Seconds on a clock that never goes back (durations, due times)."""
+        ...
+
+    def call_at(self, due: float, callback: Callable[[], None]) -> Timer:
+        """Run ``callback`` once when ``monotonic()`` reaches ``due``; return its Timer."""
+        ...
+
+
+class _TimerHeap:
+    """Due-ordered timers; ties run in the order they were scheduled."""
+
+    __slots__ = ("_counter", "_heap")
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[float, int, Timer]] = []
+        self._counter = itertools.count()
+
+    def push(self, timer: Timer) -> None:
+        heapq.heappush(self._heap, (timer.due, next(self._counter), timer))
+
+    def next_due(self) -> float | None:
+        heap = self._heap
+        while heap and heap[0][2].cancelled:
+            heapq.heappop(heap)
+        return heap[0][0] if heap else None
+
+    def pop_due(self, now: float) -> Timer | None:
+        due = self.next_due()
+        if due is None or due > now:
+            return None
+        return heapq.heappop(self._heap)[2]
+
+    def __len__(self) -> int:
+        return sum(1 for _, _, t in self._heap if not t.cancelled)
+
+
+def _run(timer: Timer) -> None:
+    callback = timer.callback
+    if callback is None or timer.cancelled:
+        return
+    timer.cancel()
+    try:
+        callback()
+    except Exception:  # a timer must never kill the scheduler or a test's advance()
+        log.exception("timer_failed")
+
+
+class _Scheduler:
+    """The single daemon thread that runs every real-clock timer of the process."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Condition(threading.Lock())
+        self._timers = _TimerHeap()
+        self._thread: threading.Thread | None = None
+
+    def call_at(self, due: float, callback: Callable[[], None]) -> Timer:
+        timer = Timer(due, callback)
+        with self._lock:
+            self._timers.push(timer)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._loop, name="playhead-scheduler", daemon=True
+                )
+                self._thread.start()
+            self._lock.notify()
+        return timer
+
+    def _loop(self) -> None:
+        while True:
+            with self._lock:
+                now = time.monotonic()
+                timer = self._timers.pop_due(now)
+                if timer is None:
+                    due = self._timers.next_due()
+                    self._lock.wait(None if due is None else max(0.0, due - now))
+                    continue
+            _run(timer)
+
+    def _after_fork(self) -> None:
+        # The child inherits the heap but not the thread; start afresh, lock included.
+        self._lock = threading.Condition(threading.Lock())
+        self._thread = None
+
+
+_SCHEDULER = _Scheduler()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_SCHEDULER._after_fork)
+
+
+class SystemClock:
+    """The real clock. All instances share one scheduler thread, started on first use.
+
+    .. versionadded:: 0.1
+    """
+
+    __slots__ = ()
+
+    def now(self) -> float:
+        return time.time()
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def call_at(self, due: float, callback: Callable[[], None]) -> Timer:
+        return _SCHEDULER.call_at(due, callback)
+
+    def __repr__(self) -> str:
+        return "SystemClock()"
+
+
+def parse_timestamp(value: str | float | datetime) -> float:
+    """Seconds since the epoch from an ISO-8601 string, a datetime or a number."""
+    if isinstance(value, bool):
+        raise ValueError(f"not a timestamp: {value!r}")
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.timestamp()
+    raise ValueError(f"not a timestamp: {value!r}")
+
+
+_last_second: list[tuple[int, str]] = [(-1, "")]
+
+
+def format_timestamp(epoch: float) -> str:
+    """ISO-8601 in UTC with milliseconds and a ``Z``: ``2024-01-15T10:30:00.000Z``."""
+    seconds, ms = divmod(round(epoch * 1000), 1000)
+    cached_second, prefix = _last_second[0]
+    if seconds != cached_second:
+        # Events come in bursts within one second: format the date part once per second.
+        prefix = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds))
+        _last_second[0] = (seconds, prefix)
+    return f"{prefix}.{ms:03d}Z"
+
+
+DEFAULT_START = "2024-01-15T10:30:00Z"
+
+
+class FakeClock:
+    """A clock that moves only when told to, firing due timers on the way.
+
+    ``FakeClock(start="2024-01-15T10:30:00Z")``; ``advance(seconds)`` or ``advance_to(t)``, where
+    ``t`` counts seconds from the start. Timers run in due order with the clock set to their due
+    time, so a heartbeat due at 10 s has a timestamp of exactly start + 10 s. Not thread-safe:
+    one test thread drives it.
+
+    .. versionadded:: 0.1
+    """
+
+    __slots__ = ("_elapsed", "_start", "_timers")
+
+    def __init__(self, start: str | float | datetime = DEFAULT_START) -> None:
+        self._start = parse_timestamp(start)
+        self._elapsed = 0.0
+        self._timers = _TimerHeap()
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the start."""
+        return self._elapsed
+
+    def now(self) -> float:
+        return self._start + self._elapsed
+
+    def monotonic(self) -> float:
+        return self._elapsed
+
+    def call_at(self, due: float, callback: Callable[[], None]) -> Timer:
+        timer = Timer(due, callback)
+        self._timers.push(timer)
+        return timer
+
+    def advance(self, seconds: float) -> None:
+        """Move forward by ``seconds``, running every timer that falls due."""
+        if seconds < 0:
+            raise ValueError(f"a clock does not go back: advance({seconds!r})")
+        self.advance_to(self._elapsed + seconds)
+
+    def advance_to(self, elapsed: float) -> None:
+        """Move forward to ``elapsed`` seconds after the start, running due timers."""
+        if elapsed < self._elapsed:
+            raise ValueError(f"a clock does not go back: {elapsed!r} < {self._elapsed!r}")
+        while True:
+            timer = self._timers.pop_due(elapsed)
+            if timer is None:
+                break
+            self._elapsed = max(self._elapsed, timer.due)
+            _run(timer)
+        self._elapsed = elapsed
+
+    @property
+    def pending(self) -> int:
+        """How many timers are waiting."""
+        return len(self._timers)
+
+    def __repr__(self) -> str:
+        return f"FakeClock(now={format_timestamp(self.now())!r})"
