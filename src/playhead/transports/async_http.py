@@ -1,0 +1,368 @@
+"""AsyncHttpTransport: the same delivery, driven by a task on your asyncio loop.
+
+Same options, queue, spool, retry, bisection and accounting as :class:`HttpTransport` (the
+very same engine); the HTTP goes through ``httpx.AsyncClient`` on the application's loop
+instead of a thread. ``send()`` stays synchronous (the tracker calls it from a player callback,
+on any thread) and is a bounded deque append.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import time
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from playhead.transports._engine import (
+    Answer,
+    DeliveryReport,
+    DeliveryStats,
+    DropCallback,
+    Engine,
+    ErrorCallback,
+    Outcome,
+    Post,
+    Sleep,
+    log,
+)
+from playhead.transports._options import Options, make_options
+from playhead.transports.base import Payload
+from playhead.transports.http import _check_callback, _live, drive_sync
+
+__all__ = ["AsyncHttpTransport"]
+
+
+class _LoopSignal:
+    """A wake-up flag an asyncio task waits on and any thread may set."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, initially: bool = False) -> None:
+        self._loop = loop
+        self._thread = threading.get_ident()
+        self._event = asyncio.Event()
+        if initially:
+            self._event.set()
+
+    def set(self) -> None:
+        if threading.get_ident() == self._thread:
+            self._event.set()
+            return
+        try:
+            self._loop.call_soon_threadsafe(self._event.set)
+        except RuntimeError:  # the loop is closed: nobody is waiting
+            pass
+
+    def clear(self) -> None:
+        self._event.clear()
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        # only reached from a blocking drain (loop not running): a plain bounded sleep
+        if not self._event.is_set() and timeout:
+            time.sleep(min(timeout, 0.05))
+        return self._event.is_set()
+
+    async def wait_async(self, timeout: float) -> bool:
+        try:
+            await asyncio.wait_for(self._event.wait(), timeout)
+        except asyncio.TimeoutError:
+            return False
+        return True
+
+
+class AsyncHttpTransport:
+    """:class:`HttpTransport` for asyncio apps (``httpx.AsyncClient``), same options.
+
+    Start it inside the loop with ``async with AsyncHttpTransport(...) as transport:`` or
+    ``await transport.start()``; events sent before that are queued. ``await aflush()`` and
+    ``await aclose()`` are the asyncio forms of ``flush`` and ``close``. The synchronous
+    ``close()`` also works: from another thread it runs ``aclose()`` on the loop; on the
+    loop's thread or after the loop is gone (at interpreter exit, or when ``asyncio.run``
+    cancels the worker) it finishes with a blocking client within ``close_timeout``.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        on_drop: DropCallback | None = None,
+        on_error: ErrorCallback | None = None,
+        http_transport: httpx.AsyncBaseTransport | None = None,
+        **options: Any,
+    ) -> None:
+        self._opts: Options = make_options(api_key=api_key, **options)
+        _check_callback("on_drop", on_drop)
+        _check_callback("on_error", on_error)
+        self._http_transport = http_transport
+        self._engine = Engine(self._opts, on_drop=on_drop, on_error=on_error)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._client: httpx.AsyncClient | None = None
+        self._resume: tuple[Any, Outcome | None] | None = None
+        self._pid = os.getpid()
+        _live.add(self)
+
+    # ------------------------------------------------------------------ API
+    @property
+    def url(self) -> str:
+        return self._opts.url
+
+    @property
+    def stats(self) -> DeliveryStats:
+        return self._engine.stats()
+
+    def send(self, payload: Payload) -> None:
+        """Queue one event (any thread). Never does I/O (unless the spool is ``sync``)."""
+        self._engine.send(payload)
+        if self._task is None:
+            self._start_if_in_loop()
+
+    async def start(self) -> None:
+        """Start the worker task on the running loop (idempotent)."""
+        self._start(asyncio.get_running_loop())
+
+    async def aflush(self, timeout: float | None = None) -> DeliveryReport:
+        """Send what is queued; wait at most ``timeout`` seconds."""
+        engine = self._engine
+        if engine.closed:
+            return engine.report()
+        await self.start()
+        target = engine.flush_target()
+        end = None if timeout is None else time.monotonic() + timeout
+        while engine.settled < target and not engine.closed:
+            if end is not None and time.monotonic() >= end:
+                break
+            await asyncio.sleep(0.005)
+        return engine.report()
+
+    async def aclose(self, timeout: float | None = None) -> DeliveryReport:
+        """Flush within ``timeout`` (default ``close_timeout``), then stop."""
+        engine = self._engine
+        timeout = self._opts.close_timeout if timeout is None else max(0.0, timeout)
+        if not engine.closed:
+            await self.start()
+        engine.begin_close(timeout)
+        task = self._task
+        if task is not None and not task.done():
+            await asyncio.wait({task}, timeout=timeout + 0.05)
+        if task is None or task.done():
+            if not engine.closed:
+                engine.finish()
+            if self._client is not None:
+                await self._client.aclose()
+            engine.close_spool()
+        else:
+            engine.intake()
+        _live.discard(self)
+        return engine.report()
+
+    def flush(self, timeout: float | None = None) -> DeliveryReport:
+        """From another thread: waits like :meth:`aflush`. On the loop's own thread it cannot
+        wait without blocking the loop: it wakes the worker and returns the current report."""
+        loop = self._loop
+        if loop is not None and loop.is_running():
+            if _on_loop_thread(loop):
+                self._engine.flush_target()
+                log.info("delivery_flush_on_loop_thread", hint="use await transport.aflush()")
+                return self._engine.report()
+            future = asyncio.run_coroutine_threadsafe(self.aflush(timeout), loop)
+            return future.result(None if timeout is None else timeout + 1.0)
+        return self._blocking(timeout, closing=False)
+
+    def close(self, timeout: float | None = None) -> DeliveryReport:
+        """Like :meth:`aclose`, callable from synchronous code and at interpreter exit."""
+        timeout = self._opts.close_timeout if timeout is None else max(0.0, timeout)
+        loop = self._loop
+        if loop is not None and loop.is_running() and not _on_loop_thread(loop):
+            future = asyncio.run_coroutine_threadsafe(self.aclose(timeout), loop)
+            try:
+                return future.result(timeout + 1.0)
+            except Exception:  # the loop stopped meanwhile: finish here
+                pass
+        report = self._blocking(timeout, closing=True)
+        _live.discard(self)
+        return report
+
+    async def __aenter__(self) -> AsyncHttpTransport:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return (
+            f"AsyncHttpTransport(url={self.url!r}, strict={self._opts.strict}, "
+            f"spool={self._opts.spool_path!r})"
+        )
+
+    # --------------------------------------------------------------- worker
+    def _start_if_in_loop(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # a player thread: the queue waits for start()
+        self._start(loop)
+
+    def _start(self, loop: asyncio.AbstractEventLoop) -> None:
+        if os.getpid() != self._pid:
+            self._after_fork_in_child()
+        if self._task is not None and self._loop is loop:
+            return
+        if self._engine.closed:
+            return
+        self._loop = loop
+        engine = self._engine
+        engine.wake = _LoopSignal(loop, initially=True)
+        engine.stop = _LoopSignal(loop, initially=engine.stop.is_set())
+        self._client = httpx.AsyncClient(
+            headers=engine.headers,
+            timeout=self._opts.timeout,
+            transport=self._http_transport,
+            follow_redirects=False,
+        )
+        self._task = loop.create_task(self._run(), name="playhead-http")
+
+    async def _run(self) -> None:
+        engine = self._engine
+        wake = engine.wake
+        assert isinstance(wake, _LoopSignal)
+        try:
+            while True:
+                wake.clear()
+                batch, wait = engine.step()
+                if batch is not None:
+                    await self._drive(engine.deliver(batch))
+                elif wait is None:
+                    break
+                else:
+                    await wake.wait_async(wait)
+        except asyncio.CancelledError:
+            # the loop is going away (asyncio.run is ending): finish without it, bounded
+            self._finish_blocking()
+            raise
+        engine.finish()
+
+    async def _drive(self, gen: Any) -> None:
+        engine = self._engine
+        assert self._client is not None
+        client = self._client
+        url = engine.opts.url
+        outcome: Outcome | None = None
+        while True:
+            try:
+                op = gen.send(outcome)
+            except StopIteration:
+                return
+            if isinstance(op, Post):
+                self._resume = (gen, ConnectionError("cancelled while posting"))
+                try:
+                    response = await client.post(
+                        url, content=op.body, timeout=engine.request_timeout()
+                    )
+                    outcome = Answer(
+                        response.status_code,
+                        response.headers.get("retry-after"),
+                        response.content,
+                    )
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    outcome = exc
+            else:
+                assert isinstance(op, Sleep)
+                self._resume = (gen, None)
+                await self._sleep(op.seconds)
+                outcome = None
+            self._resume = None
+
+    async def _sleep(self, seconds: float) -> None:
+        engine = self._engine
+        stop = engine.stop
+        assert isinstance(stop, _LoopSignal)
+        if engine.closing:
+            await asyncio.sleep(engine.sleep_limit(seconds))
+            return
+        end = time.monotonic() + seconds
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                return
+            if await stop.wait_async(min(left, engine.opts.flush_interval)):
+                return  # close() ends every backoff sleep at once
+            engine.intake()
+            engine.run_callbacks()
+
+    def _sync_client(self) -> httpx.Client:
+        transport = self._http_transport
+        return httpx.Client(
+            headers=self._engine.headers,
+            timeout=self._opts.timeout,
+            transport=transport if isinstance(transport, httpx.BaseTransport) else None,
+            follow_redirects=False,
+        )
+
+    def _finish_blocking(self) -> None:
+        engine = self._engine
+        engine.begin_close(self._opts.close_timeout)
+        resume, self._resume = self._resume, None
+        with self._sync_client() as client:
+            if resume is not None:
+                drive_sync(engine, client, resume[0], resume[1])
+            self._drain(client, None)
+        engine.finish()
+
+    def _drain(self, client: httpx.Client, target: int | None) -> None:
+        engine = self._engine
+        while target is None or engine.settled < target:
+            engine.wake.clear()
+            batch, wait = engine.step()
+            if batch is not None:
+                drive_sync(engine, client, engine.deliver(batch))
+            elif wait is None or target is not None:
+                return
+            else:  # pragma: no cover - step() never waits while closing
+                time.sleep(min(wait, 0.05))
+
+    def _blocking(self, timeout: float, closing: bool) -> DeliveryReport:
+        """Flush or close with a blocking client: no loop to run on (or we are its thread)."""
+        engine = self._engine
+        if engine.closed:
+            return engine.report()
+        if closing:
+            engine.begin_close(timeout)
+            with self._sync_client() as client:
+                self._drain(client, None)
+            engine.finish()
+            if self._task is None or self._task.done():
+                engine.close_spool()  # else the suspended task still owns a batch
+        else:
+            log.info("delivery_flush_without_loop", hint="events wait for the loop to start")
+        return engine.report()
+
+    def _after_fork_in_child(self) -> None:
+        self._engine.after_fork_in_child()
+        self._loop = None
+        self._task = None
+        self._client = None
+        self._resume = None
+        self._pid = os.getpid()
+
+
+def _on_loop_thread(loop: asyncio.AbstractEventLoop) -> bool:
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False

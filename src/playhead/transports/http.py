@@ -1,0 +1,300 @@
+"""HttpTransport: events to Customer.io, or any Segment-compatible collector, from one thread.
+
+``send()`` appends to a bounded in-memory queue and returns (no I/O, no serialisation); one
+daemon worker thread per transport serialises each event once, batches, posts with httpx,
+retries what is worth retrying and accounts for every event. See ``docs/delivery.md`` for what
+is lost when, under which setting.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import threading
+import time
+import weakref
+from collections.abc import Generator
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from playhead.transports._engine import (
+    Answer,
+    DeliveryReport,
+    DeliveryStats,
+    DropCallback,
+    Engine,
+    ErrorCallback,
+    Outcome,
+    Post,
+    Sleep,
+)
+from playhead.transports._options import Options, make_options
+from playhead.transports.base import Payload
+
+__all__ = ["HttpTransport"]
+
+
+class HttpTransport:
+    """Deliver events to ``/v1/batch`` (or ``/v1/track``) of Customer.io or any collector.
+
+    ``HttpTransport(api_key=..., region="eu")``; every option is described in
+    ``docs/delivery.md``. Bad settings raise :class:`~playhead.errors.ConfigurationError` here;
+    at run time nothing raises into the caller: problems are logged (rate-limited, stable
+    keys), counted in :attr:`stats`, and reported to ``on_drop(reason, payloads)`` and
+    ``on_error(DeliveryError)``, which run on the worker thread.
+
+    ``flush(timeout)`` and ``close(timeout)`` return a :class:`DeliveryReport`; ``close`` also
+    runs at interpreter exit (bounded by ``close_timeout``). Fork-safe: a child process starts
+    with an empty queue and its own worker.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        region: str = "us",
+        host: str | None = None,
+        endpoint: str = "batch",
+        strict: bool = False,
+        gzip: bool = False,
+        max_batch_events: int = 100,
+        max_batch_bytes: int = 475_000,
+        max_event_bytes: int = 32 * 1024,
+        flush_interval: float = 0.5,
+        max_queue_events: int = 10_000,
+        max_queue_bytes: int = 16 * 1024 * 1024,
+        overflow: str = "drop_newest",
+        block_timeout: float = 0.1,
+        timeout: float = 10.0,
+        max_retry_time: float = 300.0,
+        backoff_base: float = 0.5,
+        backoff_max: float = 30.0,
+        retry_after_max: float = 60.0,
+        close_timeout: float = 5.0,
+        spool_path: str | os.PathLike[str] | None = None,
+        spool_durability: str = "batched",
+        spool_max_bytes: int = 64 * 1024 * 1024,
+        spool_max_age: float = 7 * 24 * 3600.0,
+        on_drop: DropCallback | None = None,
+        on_error: ErrorCallback | None = None,
+        http_transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self._opts: Options = make_options(
+            api_key=api_key,
+            region=region,
+            host=host,
+            endpoint=endpoint,
+            strict=strict,
+            gzip=gzip,
+            max_batch_events=max_batch_events,
+            max_batch_bytes=max_batch_bytes,
+            max_event_bytes=max_event_bytes,
+            flush_interval=flush_interval,
+            max_queue_events=max_queue_events,
+            max_queue_bytes=max_queue_bytes,
+            overflow=overflow,
+            block_timeout=block_timeout,
+            timeout=timeout,
+            max_retry_time=max_retry_time,
+            backoff_base=backoff_base,
+            backoff_max=backoff_max,
+            retry_after_max=retry_after_max,
+            close_timeout=close_timeout,
+            spool_path=spool_path,
+            spool_durability=spool_durability,
+            spool_max_bytes=spool_max_bytes,
+            spool_max_age=spool_max_age,
+        )
+        _check_callback("on_drop", on_drop)
+        _check_callback("on_error", on_error)
+        self._http_transport = http_transport
+        self._engine = Engine(self._opts, on_drop=on_drop, on_error=on_error)
+        self._client = self._make_client()
+        self._worker: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+        self._start_worker()
+        _live.add(self)
+
+    def _make_client(self) -> httpx.Client:
+        return httpx.Client(
+            headers=self._engine.headers,
+            timeout=self._opts.timeout,
+            transport=self._http_transport,
+            follow_redirects=False,
+        )
+
+    def _start_worker(self) -> None:
+        with self._start_lock:
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._run, name="playhead-http", daemon=True)
+                self._worker.start()
+
+    # ------------------------------------------------------------------ API
+    @property
+    def url(self) -> str:
+        """Where events are posted (``https://cdp.customer.io/v1/batch`` by default)."""
+        return self._opts.url
+
+    @property
+    def stats(self) -> DeliveryStats:
+        """Counters now: queued, in flight, sent, retried, dropped and rejected by reason."""
+        return self._engine.stats()
+
+    def send(self, payload: Payload) -> None:
+        """Queue one event. Never does I/O (unless ``spool_durability="sync"``), never raises."""
+        if self._worker is None:
+            self._start_worker()
+        self._engine.send(payload)
+
+    def flush(self, timeout: float | None = None) -> DeliveryReport:
+        """Send everything queued now; wait at most ``timeout`` seconds (None: until each
+        event is delivered or given up). Returns what was delivered and what is left."""
+        engine = self._engine
+        if engine.closed:
+            return engine.report()
+        if self._worker is None:
+            self._start_worker()
+        engine.wait_settled(engine.flush_target(), timeout)
+        return engine.report()
+
+    def close(self, timeout: float | None = None) -> DeliveryReport:
+        """Flush within ``timeout`` (default ``close_timeout``), then stop. Never hangs: a
+        backoff sleep ends at once, requests are cut at the deadline, and what is left is kept
+        in the spool (or counted as dropped with reason ``close_timeout``)."""
+        engine = self._engine
+        timeout = self._opts.close_timeout if timeout is None else max(0.0, timeout)
+        end = time.monotonic() + timeout
+        engine.begin_close(timeout)
+        worker = self._worker
+        if worker is not None and worker is not threading.current_thread():
+            worker.join(max(0.0, end - time.monotonic()) + 0.05)
+        if worker is None or not worker.is_alive():
+            if not engine.closed:
+                engine.finish()
+            self._client.close()
+            engine.close_spool()
+        else:
+            # the worker is inside a request that outlived the deadline: keep the queue
+            engine.intake()
+        _live.discard(self)
+        return engine.report()
+
+    def __enter__(self) -> HttpTransport:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        spool = self._opts.spool_path
+        return f"HttpTransport(url={self.url!r}, strict={self._opts.strict}, spool={spool!r})"
+
+    # --------------------------------------------------------------- worker
+    def _run(self) -> None:
+        engine = self._engine
+        try:
+            while True:
+                engine.wake.clear()
+                batch, wait = engine.step()
+                if batch is not None:
+                    drive_sync(engine, self._client, engine.deliver(batch))
+                elif wait is None:
+                    break
+                else:
+                    engine.wake.wait(wait)
+        except Exception as exc:  # pragma: no cover - a bug; never let it pass silently
+            from playhead.transports._engine import log
+
+            log.error("delivery_worker_crashed", error=repr(exc))
+        finally:
+            engine.finish()
+
+    def _after_fork_in_child(self) -> None:
+        self._engine.after_fork_in_child()
+        self._start_lock = threading.Lock()
+        self._worker = None  # started by the child's first send or flush
+        self._client = self._make_client()  # the parent's connections are not ours
+
+
+def drive_sync(
+    engine: Engine,
+    client: httpx.Client,
+    gen: Generator[Post | Sleep, Outcome | None, None],
+    outcome: Outcome | None = None,
+) -> None:
+    """Run a delivery generator with blocking httpx calls (also used by the asyncio
+    transport to finish at exit, when its loop is gone)."""
+    url = engine.opts.url
+    while True:
+        try:
+            op = gen.send(outcome)
+        except StopIteration:
+            return
+        if isinstance(op, Post):
+            try:
+                response = client.post(url, content=op.body, timeout=engine.request_timeout())
+                outcome = Answer(
+                    response.status_code, response.headers.get("retry-after"), response.content
+                )
+            except Exception as exc:  # httpx.TransportError and anything below it
+                outcome = exc
+        else:
+            sleep_sync(engine, op.seconds)
+            outcome = None
+
+
+def sleep_sync(engine: Engine, seconds: float) -> None:
+    """A backoff sleep that ends at once on close(), and keeps taking events in meanwhile
+    (so the batched spool still writes within the flush interval)."""
+    if engine.closing:
+        time.sleep(engine.sleep_limit(seconds))
+        return
+    end = time.monotonic() + seconds
+    while True:
+        left = end - time.monotonic()
+        if left <= 0:
+            return
+        if engine.stop.wait(min(left, engine.opts.flush_interval)):
+            return
+        engine.intake()
+        engine.run_callbacks()
+
+
+def _check_callback(name: str, fn: Any) -> None:
+    if fn is not None and not callable(fn):
+        from playhead.errors import ConfigurationError
+
+        raise ConfigurationError(f"{name} must be callable")
+
+
+# ---------------------------------------------------------------- lifecycle
+_live: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _close_all_at_exit() -> None:
+    for transport in list(_live):
+        try:
+            transport.close(transport._opts.close_timeout)
+        except Exception as exc:  # pragma: no cover - never break interpreter exit
+            from playhead.transports._engine import log
+
+            log.error("delivery_exit_close_failed", error=repr(exc))
+
+
+def _after_fork_in_child() -> None:
+    for transport in list(_live):
+        transport._after_fork_in_child()
+
+
+atexit.register(_close_all_at_exit)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
