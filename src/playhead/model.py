@@ -25,7 +25,8 @@ def _length(instance: object, attribute: attrs.Attribute[Any], value: float | No
         return
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ConfigurationError(
-            f"{type(instance).__name__}.{attribute.name} must be a number of seconds, got {value!r}"
+            f"{type(instance).__name__}.{attribute.name} must be a number of seconds, "
+            f"got {value!r}"
         )
     if not math.isfinite(value) or value < 0:
         raise ConfigurationError(

@@ -5,8 +5,8 @@ from playhead.transports.async_http import AsyncHttpTransport
 from playhead.transports.base import BaseTransport, FlushResult, Payload, Transport
 from playhead.transports.callback import CallbackTransport
 from playhead.transports.console import ConsoleTransport
-from playhead.transports.jsonl import JsonlTransport
 from playhead.transports.http import HttpTransport
+from playhead.transports.jsonl import JsonlTransport
 from playhead.transports.memory import MemoryTransport
 from playhead.transports.spool import Spool
 

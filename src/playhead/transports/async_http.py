@@ -9,6 +9,7 @@ on any thread) and is a bounded deque append.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import threading
 import time
@@ -50,10 +51,8 @@ class _LoopSignal:
         if threading.get_ident() == self._thread:
             self._event.set()
             return
-        try:
+        with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting
             self._loop.call_soon_threadsafe(self._event.set)
-        except RuntimeError:  # the loop is closed: nobody is waiting
-            pass
 
     def clear(self) -> None:
         self._event.clear()
@@ -174,7 +173,7 @@ class AsyncHttpTransport:
                 return self._engine.report()
             future = asyncio.run_coroutine_threadsafe(self.aflush(timeout), loop)
             return future.result(None if timeout is None else timeout + 1.0)
-        return self._blocking(timeout, closing=False)
+        return self._blocking(self._opts.close_timeout, closing=False)
 
     def close(self, timeout: float | None = None) -> DeliveryReport:
         """Like :meth:`aclose`, callable from synchronous code and at interpreter exit."""
