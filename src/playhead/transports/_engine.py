@@ -460,12 +460,14 @@ class Engine:
                 for data in self.parked:
                     self._append(data)
                 self.parked.clear()
+            refused: list[bytes] = []
             if self.unauthorized and self.pending:
-                items = list(self.pending)
+                refused = list(self.pending)
                 self.pending.clear()
                 self.pending_bytes = 0
-                self.in_flight += len(items)
-                self._give_up(items, "unauthorized")
+                self.in_flight += len(refused)
+        if refused:
+            self._give_up(refused, "unauthorized")
         self.run_callbacks()
         if self.closing and (now >= self.deadline or not self.pending):
             return None, None
