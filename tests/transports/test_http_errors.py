@@ -208,7 +208,9 @@ def test_other_errors_are_not_retried_and_reported(status: int) -> None:
         transport.send(e)
     report = transport.close(5)
     assert len(handler.requests) == 1
-    assert report.delivered == 0 and report.remaining == 0 and report.rejected == 2
+    assert report.delivered == 0
+    assert report.remaining == 0
+    assert report.rejected == 2
     assert [e.message_id for e in errors] == [e["messageId"] for e in events]
     assert {(e.kind, e.status, e.message) for e in errors} == {("rejected", status, "nope")}
     assert errors[0].payload == events[0]
@@ -250,7 +252,8 @@ def test_retry_after_is_honoured_and_capped() -> None:
     transport.send(make_event())
     started = time.monotonic()
     assert transport.close(5)
-    assert 0.19 <= stamps[1] - stamps[0] and time.monotonic() - started < 3
+    assert stamps[1] - stamps[0] >= 0.19
+    assert time.monotonic() - started < 3
 
 
 def test_total_retry_time_is_capped_and_the_drop_reported() -> None:
@@ -261,7 +264,8 @@ def test_total_retry_time_is_capped_and_the_drop_reported() -> None:
     for e in events:
         transport.send(e)
     report = transport.flush(5)
-    assert report.remaining == 0 and report.dropped == 4
+    assert report.remaining == 0
+    assert report.dropped == 4
     assert transport.stats.dropped == {"retry_timeout": 4}
     transport.close(1)
     assert drops == [("retry_timeout", events)]
@@ -299,7 +303,8 @@ def test_strict_400_is_bisected_so_good_events_are_delivered() -> None:
     for e in events:
         transport.send(e)
     report = transport.close(5)
-    assert report.delivered == 14 and report.rejected == 2
+    assert report.delivered == 14
+    assert report.rejected == 2
     accepted = [
         e["messageId"]
         for b, r in zip(handler.bodies, handler.requests, strict=True)
@@ -343,8 +348,11 @@ def test_401_is_reported_once_and_not_retried_in_a_loop(logs: list[dict[str, Any
     report = transport.close(5)
     assert len(handler.requests) == 1
     assert [(e.kind, e.status, e.message) for e in errors] == [("unauthorized", 401, "bad key")]
-    assert report.dropped == 30 and report.delivered == 0 and report.remaining == 0
-    assert sum(n for _, n in drops) == 30 and {r for r, _ in drops} == {"unauthorized"}
+    assert report.dropped == 30
+    assert report.delivered == 0
+    assert report.remaining == 0
+    assert sum(n for _, n in drops) == 30
+    assert {r for r, _ in drops} == {"unauthorized"}
     unauthorized = [entry for entry in logs if entry["event"] == "delivery_unauthorized"]
     assert len(unauthorized) == 1
     assert "region" in unauthorized[0]["hint"]
@@ -364,7 +372,9 @@ def test_oversized_and_unserialisable_events_are_refused_and_counted() -> None:
         transport.send(e)
     report = transport.close(5)
     assert handler.ids == [good["messageId"]]
-    assert report.delivered == 1 and report.rejected == 3 and report.remaining == 0
+    assert report.delivered == 1
+    assert report.rejected == 3
+    assert report.remaining == 0
     assert transport.stats.rejected == {"oversized": 1, "invalid": 2}
     kinds = {e.message_id: e.kind for e in errors}
     assert kinds == {
@@ -382,7 +392,8 @@ def test_a_payload_without_message_id_gets_one() -> None:
     del event["messageId"]
     transport.send(event)
     transport.close(5)
-    assert len(handler.ids) == 1 and len(handler.ids[0]) == 36
+    assert len(handler.ids) == 1
+    assert len(handler.ids[0]) == 36
 
 
 # ---------------------------------------------------------------- bounded memory
@@ -425,7 +436,8 @@ def test_drop_newest_keeps_the_queue_bounded_and_reports() -> None:
     assert transport.stats.queued == 10
     gate.open.set()
     report = transport.close(5)
-    assert report.delivered == 11 and report.dropped == 15
+    assert report.delivered == 11
+    assert report.dropped == 15
     assert transport.stats.dropped == {"queue_full": 15}
     assert [m for _, ids in drops for m in ids] == [e["messageId"] for e in events[10:]]
     assert handler.ids[1:] == [e["messageId"] for e in events[:10]]
@@ -438,13 +450,14 @@ def test_drop_oldest_keeps_the_newest() -> None:
         transport.send(e)
     gate.open.set()
     report = transport.close(5)
-    assert report.delivered == 11 and report.dropped == 15
+    assert report.delivered == 11
+    assert report.dropped == 15
     assert handler.ids[1:] == [e["messageId"] for e in events[15:]]
     assert sorted(m for _, ids in drops for m in ids) == sorted(e["messageId"] for e in events[:15])
 
 
 def test_block_waits_for_room_then_drops_after_its_timeout() -> None:
-    transport, handler, gate, drops = _held("block", block_timeout=0.05)
+    transport, handler, gate, _drops = _held("block", block_timeout=0.05)
     events = make_events(12)
     started = time.monotonic()
     for e in events:
@@ -454,7 +467,8 @@ def test_block_waits_for_room_then_drops_after_its_timeout() -> None:
     assert waited < 3
     gate.open.set()
     report = transport.close(5)
-    assert report.delivered == 11 and report.dropped == 2
+    assert report.delivered == 11
+    assert report.dropped == 2
 
     gate = Gate()
     gate.open.set()
@@ -466,7 +480,7 @@ def test_block_waits_for_room_then_drops_after_its_timeout() -> None:
 
 
 def test_byte_limit_bounds_the_queue() -> None:
-    transport, handler, gate, drops = _held("drop_newest", max_queue_bytes=3_000)
+    transport, _handler, gate, _drops = _held("drop_newest", max_queue_bytes=3_000)
     for e in make_events(30):
         transport.send(e)
     deadline = time.monotonic() + 5
@@ -474,7 +488,8 @@ def test_byte_limit_bounds_the_queue() -> None:
         time.sleep(0.01)
     gate.open.set()
     report = transport.close(5)
-    assert report.dropped > 0 and report.delivered + report.dropped == 31
+    assert report.dropped > 0
+    assert report.delivered + report.dropped == 31
 
 
 # ---------------------------------------------------------------- callbacks, logs, closed
@@ -491,7 +506,7 @@ def test_exceptions_in_user_callbacks_are_caught_and_logged(logs: list[dict[str,
 
 
 def test_warnings_are_rate_limited_with_stable_keys(logs: list[dict[str, Any]]) -> None:
-    transport, handler, gate, drops = _held("drop_newest")
+    transport, _handler, gate, drops = _held("drop_newest")
     for e in make_events(500):
         transport.send(e)
     gate.open.set()
@@ -512,15 +527,19 @@ def test_send_after_close_is_counted_not_raised() -> None:
 
 
 def test_stats_track_queue_and_flight() -> None:
-    transport, handler, gate, drops = _held("drop_newest")
+    transport, _handler, gate, _drops = _held("drop_newest")
     for e in make_events(4):
         transport.send(e)
     stats = transport.stats
-    assert stats.in_flight == 1 and stats.queued == 4 and stats.sent == 0
+    assert stats.in_flight == 1
+    assert stats.queued == 4
+    assert stats.sent == 0
     gate.open.set()
     assert transport.flush(5)
     stats = transport.stats
-    assert stats.sent == 5 and stats.queued == 0 and stats.in_flight == 0
+    assert stats.sent == 5
+    assert stats.queued == 0
+    assert stats.in_flight == 0
     assert stats.requests == 5
     transport.close(1)
 
