@@ -109,7 +109,9 @@ class Collector:
         self.keep_events = True
         self.server = _Server(("127.0.0.1", 0), _Handler)
         self.server.collector = self
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self.thread.start()
 
     @property

@@ -39,6 +39,19 @@ def _pointer_for(event: Any) -> str:
 
 def errors(event: Any, *, full: bool = False) -> list[str]:
     """Validation messages for one event ([] when valid)."""
+    if full or not isinstance(event, dict):
+        return _errors(event, full=full)
+    # the spec says nothing about messageId, so events that differ only there share a verdict
+    key = json.dumps({k: v for k, v in event.items() if k != "messageId"}, sort_keys=True)
+    return list(_cached(key))
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached(key: str) -> tuple[str, ...]:
+    return tuple(_errors(json.loads(key), full=False))
+
+
+def _errors(event: Any, *, full: bool) -> list[str]:
     validator = _validator(TRACK_BODY if full else _pointer_for(event))
     return [e.message for e in validator.iter_errors(event)]
 

@@ -673,6 +673,28 @@ class Engine:
             )
         self.run_callbacks()
 
+    def abandon_at_deadline(self) -> None:
+        """close() timed out with the worker stuck in a request: settle the rest from here.
+
+        Queued events are spooled (batched spool) or dropped as ``close_timeout``; the events
+        of the hanging request stay ``remaining`` (the worker may still deliver them)."""
+        with self.lock:
+            self._intake_locked()
+            leftovers = list(self.pending) + list(self.parked)
+            self.pending.clear()
+            self.parked.clear()
+            self.pending_bytes = 0
+            if leftovers and self.spool is None:
+                self._settle_dropped(leftovers, "close_timeout")
+            in_flight = self.in_flight
+        log.warning(
+            "delivery_close_timed_out",
+            queued_given_up=len(leftovers) if self.spool is None else 0,
+            kept_in_spool=self.spool.rows if self.spool is not None else 0,
+            in_flight=in_flight,
+        )
+        self.run_callbacks()
+
     # ------------------------------------------------------------ flush/close
     def flush_target(self) -> int:
         with self.lock:

@@ -158,7 +158,7 @@ class AsyncHttpTransport:
                 await self._client.aclose()
             engine.close_spool()
         else:
-            engine.intake()
+            engine.abandon_at_deadline()
         _live.discard(self)
         return engine.report()
 

@@ -178,8 +178,8 @@ class HttpTransport:
             self._client.close()
             engine.close_spool()
         else:
-            # the worker is inside a request that outlived the deadline: keep the queue
-            engine.intake()
+            # the worker is inside a request that outlived the deadline
+            engine.abandon_at_deadline()
         _live.discard(self)
         return engine.report()
 
