@@ -476,6 +476,7 @@ class Engine:
         if pending and (
             self.closing
             or self.flush_requested
+            or self.backlog  # more is waiting on disk: no reason to wait
             or len(pending) >= opts.max_batch_events
             or self.pending_bytes >= opts.max_batch_bytes
             or now - self.last_send >= opts.flush_interval
@@ -700,6 +701,9 @@ class Engine:
         with self.lock:
             self.flush_requested = True
             target = self.accepted + len(self.inbox)
+            if self.spool is not None and self.cursor < self.leftover_max_rowid:
+                # left by an earlier process and not loaded yet: part of this flush too
+                target += self.spool.count_between(self.cursor, self.leftover_max_rowid)
         self.wake.set()
         return target
 

@@ -74,7 +74,10 @@ class Spool:
             import fcntl
         except ImportError:  # pragma: no cover - Windows: no advisory locks, one owner assumed
             return None
-        lock = open(self.path + ".lock", "ab")  # noqa: SIM115
+        try:
+            lock = open(self.path + ".lock", "ab")  # noqa: SIM115
+        except OSError as exc:
+            raise ConfigurationError(f"cannot open spool {self.path!r}: {exc}") from None
         try:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -148,6 +151,14 @@ class Spool:
             (after_rowid, limit),
         )
         return [(int(r), bytes(b)) for r, b in cur.fetchall()]
+
+    def count_between(self, after_rowid: int, up_to_rowid: int) -> int:
+        """How many rows have ``after_rowid < rowid <= up_to_rowid``."""
+        cur = self._db.execute(
+            "SELECT COUNT(*) FROM events WHERE rowid > ? AND rowid <= ?",
+            (after_rowid, up_to_rowid),
+        )
+        return int(cur.fetchone()[0])
 
     def load_max_rowid(self) -> int:
         """The highest rowid now in the file (0 when empty)."""

@@ -1,0 +1,178 @@
+"""The durable spool: what survives, what is capped, who owns it."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from playhead import ConfigurationError, HttpTransport
+from playhead.transports import Spool
+
+from .collector import Collector
+from .events import make_events
+
+DEAD = "http://127.0.0.1:9"  # nothing listens: connection refused
+FAST = {"flush_interval": 0.02, "backoff_base": 0.01, "backoff_max": 0.1}
+
+
+def rows(path: Path) -> int:
+    with sqlite3.connect(path) as db:
+        return int(db.execute("SELECT COUNT(*) FROM events").fetchone()[0])
+
+
+@pytest.mark.parametrize("durability", ["batched", "sync"])
+def test_close_with_endpoint_down_keeps_everything_for_the_next_start(
+    tmp_path: Path, collector: Collector, durability: str
+) -> None:
+    spool = tmp_path / "spool.sqlite"
+    down = HttpTransport("k", host=DEAD, spool_path=spool, spool_durability=durability, **FAST)
+    events = make_events(120)
+    for e in events:
+        down.send(e)
+    report = down.close(0.5)
+    assert report.delivered == 0
+    assert report.dropped == 0
+    assert report.remaining == 120
+    assert report.spooled == 120
+    assert rows(spool) == 120
+
+    up = HttpTransport(collector.api_key, host=collector.url, spool_path=spool, **FAST)
+    report = up.close(10)
+    assert report.delivered == 120
+    assert report.remaining == 0
+    assert collector.events == events  # same order, same messageIds
+    assert not collector.duplicates
+    assert rows(spool) == 0
+
+
+def test_journal_is_wal(tmp_path: Path) -> None:
+    spool = tmp_path / "spool.sqlite"
+    HttpTransport("k", host=DEAD, spool_path=spool, **FAST).close(0)
+    with sqlite3.connect(spool) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_batched_spool_writes_within_the_flush_interval(tmp_path: Path) -> None:
+    spool = tmp_path / "spool.sqlite"
+    transport = HttpTransport(
+        "k", host=DEAD, spool_path=spool, flush_interval=0.05, backoff_base=30, backoff_max=30
+    )
+    for e in make_events(30):
+        transport.send(e)
+    deadline = time.monotonic() + 5
+    while rows(spool) < 30 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert rows(spool) == 30  # on disk while the worker sits in a 15-30 s backoff
+    for e in make_events(10):
+        transport.send(e)
+    deadline = time.monotonic() + 5
+    while rows(spool) < 40 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert rows(spool) == 40
+    transport.close(0.2)
+
+
+@pytest.mark.parametrize("durability", ["batched", "sync"])
+def test_more_than_the_memory_limit_spills_to_disk(
+    tmp_path: Path, collector: Collector, durability: str
+) -> None:
+    spool = tmp_path / "spool.sqlite"
+    down = HttpTransport(
+        "k",
+        host=DEAD,
+        spool_path=spool,
+        spool_durability=durability,
+        max_queue_events=20,
+        **FAST,
+    )
+    events = make_events(300)
+    for i, e in enumerate(events):
+        down.send(e)
+        if durability == "batched" and i % 15 == 14:
+            time.sleep(0.06)  # batched: only the inbox (20) bounds send(); let the worker spool
+    report = down.close(0.5)
+    assert report.dropped == 0
+    assert report.remaining == 300
+
+    up = HttpTransport(
+        collector.api_key, host=collector.url, spool_path=spool, max_queue_events=20, **FAST
+    )
+    assert up.stats.queued <= 20
+    report = up.flush(20)
+    assert report.delivered == 300
+    assert report.remaining == 0
+    assert collector.events == events
+    assert not collector.duplicates
+    up.close(1)
+
+
+def test_size_cap_refuses_new_events_and_reports(tmp_path: Path) -> None:
+    drops: list[tuple[str, int]] = []
+    transport = HttpTransport(
+        "k",
+        host=DEAD,
+        spool_path=tmp_path / "spool.sqlite",
+        spool_max_bytes=4_000,
+        on_drop=lambda reason, p: drops.append((reason, len(p))),
+        **FAST,
+    )
+    for e in make_events(40):
+        transport.send(e)
+    report = transport.close(0.5)
+    full = transport.stats.dropped.get("spool_full", 0)
+    assert full > 0
+    assert report.remaining + full == 40
+    assert sum(n for r, n in drops if r == "spool_full") == full
+
+
+def test_rows_older_than_the_age_cap_are_dropped_and_reported(tmp_path: Path) -> None:
+    path = tmp_path / "spool.sqlite"
+    old_spool = Spool(path)
+    old = make_events(3)
+    now = time.time()
+    for e in old:
+        old_spool.add(e["messageId"], __import__("json").dumps(e).encode(), now - 3600)
+    old_spool.close()
+    drops: list[tuple[str, list[Any]]] = []
+    transport = HttpTransport(
+        "k",
+        host=DEAD,
+        spool_path=path,
+        spool_max_age=60,
+        on_drop=lambda reason, p: drops.append((reason, p)),
+        **FAST,
+    )
+    assert transport.stats.dropped == {"spool_expired": 3}
+    transport.close(0.2)
+    assert drops == [("spool_expired", old)]
+
+
+def test_one_process_owns_a_spool(tmp_path: Path) -> None:
+    path = tmp_path / "spool.sqlite"
+    first = HttpTransport("k", host=DEAD, spool_path=path, **FAST)
+    with pytest.raises(ConfigurationError, match="in use"):
+        HttpTransport("k", host=DEAD, spool_path=path, **FAST)
+    first.close(0)
+    HttpTransport("k", host=DEAD, spool_path=path, **FAST).close(0)  # free again
+
+
+def test_unusable_spool_path_fails_at_configuration(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError):
+        HttpTransport("k", host=DEAD, spool_path=tmp_path / "missing" / "dir" / "s.sqlite")
+
+
+def test_unauthorized_events_stay_in_the_spool(tmp_path: Path, collector: Collector) -> None:
+    path = tmp_path / "spool.sqlite"
+    wrong = HttpTransport("wrong-key", host=collector.url, spool_path=path, **FAST)
+    for e in make_events(25):
+        wrong.send(e)
+    report = wrong.close(2)
+    assert report.dropped == 0
+    assert report.remaining == 25
+    right = HttpTransport(collector.api_key, host=collector.url, spool_path=path, **FAST)
+    assert right.close(10).delivered == 25
+    assert len(collector.received) == 25
