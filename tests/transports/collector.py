@@ -74,6 +74,13 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self.server.collector._handle(self)
 
+    def do_GET(self) -> None:
+        # /stats: lets a benchmark run the collector in another process and poll it
+        c = self.server.collector
+        with c.lock:
+            stats = {"received": len(c.received), "duplicates": len(c.duplicates_locked())}
+        self.answer(200, json.dumps(stats).encode())
+
     def reset(self) -> None:
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.close_connection = True
@@ -140,7 +147,10 @@ class Collector:
     @property
     def duplicates(self) -> dict[str, int]:
         with self.lock:
-            return {m: n for m, n in self.received.items() if n > 1}
+            return self.duplicates_locked()
+
+    def duplicates_locked(self) -> dict[str, int]:
+        return {m: n for m, n in self.received.items() if n > 1}
 
     def close(self) -> None:
         self.server.shutdown()
@@ -217,3 +227,19 @@ class Collector:
             self.arrived.notify_all()
         record.status = 200
         h.answer(200, b"{}")
+
+
+def serve_main() -> None:
+    """``python -m transports.collector KEY``: run a collector alone (for benchmarks); prints
+    its URL, serves until stdin closes."""
+    import sys
+
+    collector = Collector(api_key=sys.argv[1] if len(sys.argv) > 1 else "test-key", validate=False)
+    collector.keep_events = False
+    print(collector.url, flush=True)
+    sys.stdin.read()
+    collector.close()
+
+
+if __name__ == "__main__":
+    serve_main()
