@@ -102,32 +102,49 @@ TRANSITIONS: list[dict[str, Any]] = [
         ["playing", "paused", "buffering", "seeking", "interrupted"],
         "loading",
         "_switch_item",
+        before=["_cut_in"],
     ),
     _t("switch_item", ["idle", "loading"], None, "_switch_item"),
-    # Ads.
+    # Ads. A pause or stall that an ad boundary cuts into is closed when frames next advance
+    # (``_cut_in``); the new ad is set up in ``before`` so that entering ad_playing sees it.
     _t(
         "break_start",
         ["loading", "playing", "paused", "buffering", "seeking", "interrupted"],
         "ad_break",
-        before=["_open_break"],
-    ),
-    # The new ad is set up in ``before`` so that entering ad_playing already sees it.
-    _t(
-        "ad_begin",
-        ["loading", "playing", "paused", "buffering", "seeking", "interrupted"],
-        "ad_playing",
-        "_emit_ad_started",
-        before=["_open_break", "_setup_ad"],
+        before=["_cut_in", "_close_ad", "_open_break"],
     ),
     _t(
         "ad_begin",
-        ["ad_break", "ad_playing", "ad_paused", "ad_buffering"],
+        [
+            "loading",
+            "playing",
+            "paused",
+            "buffering",
+            "seeking",
+            "interrupted",
+            "ad_break",
+            "ad_playing",
+            "ad_paused",
+            "ad_buffering",
+        ],
         "ad_playing",
         "_emit_ad_started",
-        before=["_close_ad", "_setup_ad"],
+        before=["_cut_in", "_close_ad", "_open_break", "_setup_ad"],
     ),
-    _t("ad_finish", ["ad_playing", "ad_paused", "ad_buffering"], "ad_break", "_complete_ad"),
-    _t("ad_skip", ["ad_playing", "ad_paused", "ad_buffering"], "ad_break", "_skip_ad"),
+    _t(
+        "ad_finish",
+        ["ad_playing", "ad_paused", "ad_buffering"],
+        "ad_break",
+        "_complete_ad",
+        before=["_cut_in"],
+    ),
+    _t(
+        "ad_skip",
+        ["ad_playing", "ad_paused", "ad_buffering"],
+        "ad_break",
+        "_skip_ad",
+        before=["_cut_in"],
+    ),
     _t(
         "break_end",
         ["ad_break", "ad_playing", "ad_paused", "ad_buffering"],
@@ -136,6 +153,7 @@ TRANSITIONS: list[dict[str, Any]] = [
         "_close_break",
         "_emit_playback_completed",
         conditions="_session_done",
+        before=["_cut_in"],
     ),
     _t(
         "break_end",
@@ -143,11 +161,12 @@ TRANSITIONS: list[dict[str, Any]] = [
         "loading",
         "_close_ad",
         "_close_break",
+        before=["_cut_in"],
     ),
     # interrupt() / exit()
     _t("interrupt", "buffering", "interrupted", "_emit_buffer_completed", "_emit_interrupted"),
     _t("interrupt", "ad_buffering", "interrupted", "_emit_buffer_completed", "_emit_interrupted"),
-    _t("interrupt", "seeking", "interrupted", "_emit_seek_completed", "_emit_interrupted"),
+    _t("interrupt", "seeking", "interrupted", "_close_seek", "_emit_interrupted"),
     _t(
         "interrupt",
         ["loading", "playing", "paused", "ad_playing", "ad_paused"],
