@@ -463,6 +463,8 @@ class Session:
     @_callback
     def exit(self, position: float | None = None) -> None:
         """The viewer left. Exited, or Playback Completed when all content was seen."""
+        if self.state == "ended":
+            return  # closing the player after the session completed: the normal ending
         if position is not None:
             self._update_position(position, "exit")
         self._fire("leave", "exit")
