@@ -227,6 +227,13 @@ class Session:
     def __repr__(self) -> str:
         return f"<Session {self.session_id} state={self.state}>"
 
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Leaving the ``with`` block is the viewer leaving: Exited, unless it completed."""
+        self.exit()
+
     # ------------------------------------------------------------------ raw callbacks
 
     @_callback
