@@ -17,6 +17,7 @@ import datetime
 import gc
 import os
 import platform
+import socket
 import subprocess
 import sys
 import tempfile
@@ -75,7 +76,9 @@ class Collector:
         self.proc.wait(10)
 
 
-DEAD = "http://127.0.0.1:9"  # nothing listens: connection refused
+_REFUSING = socket.socket()  # bound, never listening: every connection is refused
+_REFUSING.bind(("127.0.0.1", 0))
+DEAD = f"http://127.0.0.1:{_REFUSING.getsockname()[1]}"
 
 try:
     from customerio.analytics import Client as CioClient  # type: ignore[import-untyped]

@@ -25,7 +25,9 @@ def spec() -> dict[str, Any]:
 
 @functools.cache
 def _validator(pointer: str) -> Draft202012Validator:
-    return Draft202012Validator({**spec(), "$ref": pointer})
+    return Draft202012Validator(
+        {**spec(), "$ref": pointer}, format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
 
 
 def _pointer_for(event: Any) -> str:

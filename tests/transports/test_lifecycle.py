@@ -72,10 +72,10 @@ def test_exit_without_close_delivers_everything(collector: Collector) -> None:
 
 
 def test_sigkill_with_durable_spool_then_next_process_delivers_each_once(
-    tmp_path: Path, collector: Collector
+    tmp_path: Path, collector: Collector, refused: str
 ) -> None:
     spool = tmp_path / "events.sqlite"
-    proc = run_child("durable-then-wait", "http://127.0.0.1:9", str(spool), "400")
+    proc = run_child("durable-then-wait", refused, str(spool), "400")
     try:
         assert proc.stdout is not None
         seen = []

@@ -15,7 +15,6 @@ from playhead.transports import Spool
 from .collector import Collector
 from .events import make_events
 
-DEAD = "http://127.0.0.1:9"  # nothing listens: connection refused
 FAST = {"flush_interval": 0.02, "backoff_base": 0.01, "backoff_max": 0.1}
 
 
@@ -26,10 +25,10 @@ def rows(path: Path) -> int:
 
 @pytest.mark.parametrize("durability", ["batched", "sync"])
 def test_close_with_endpoint_down_keeps_everything_for_the_next_start(
-    tmp_path: Path, collector: Collector, durability: str
+    refused: str, tmp_path: Path, collector: Collector, durability: str
 ) -> None:
     spool = tmp_path / "spool.sqlite"
-    down = HttpTransport("k", host=DEAD, spool_path=spool, spool_durability=durability, **FAST)
+    down = HttpTransport("k", host=refused, spool_path=spool, spool_durability=durability, **FAST)
     events = make_events(120)
     for e in events:
         down.send(e)
@@ -49,17 +48,17 @@ def test_close_with_endpoint_down_keeps_everything_for_the_next_start(
     assert rows(spool) == 0
 
 
-def test_journal_is_wal(tmp_path: Path) -> None:
+def test_journal_is_wal(refused: str, tmp_path: Path) -> None:
     spool = tmp_path / "spool.sqlite"
-    HttpTransport("k", host=DEAD, spool_path=spool, **FAST).close(0)
+    HttpTransport("k", host=refused, spool_path=spool, **FAST).close(0)
     with sqlite3.connect(spool) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_batched_spool_writes_within_the_flush_interval(tmp_path: Path) -> None:
+def test_batched_spool_writes_within_the_flush_interval(refused: str, tmp_path: Path) -> None:
     spool = tmp_path / "spool.sqlite"
     transport = HttpTransport(
-        "k", host=DEAD, spool_path=spool, flush_interval=0.05, backoff_base=30, backoff_max=30
+        "k", host=refused, spool_path=spool, flush_interval=0.05, backoff_base=30, backoff_max=30
     )
     for e in make_events(30):
         transport.send(e)
@@ -78,12 +77,12 @@ def test_batched_spool_writes_within_the_flush_interval(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("durability", ["batched", "sync"])
 def test_more_than_the_memory_limit_spills_to_disk(
-    tmp_path: Path, collector: Collector, durability: str
+    refused: str, tmp_path: Path, collector: Collector, durability: str
 ) -> None:
     spool = tmp_path / "spool.sqlite"
     down = HttpTransport(
         "k",
-        host=DEAD,
+        host=refused,
         spool_path=spool,
         spool_durability=durability,
         max_queue_events=20,
@@ -110,11 +109,11 @@ def test_more_than_the_memory_limit_spills_to_disk(
     up.close(1)
 
 
-def test_size_cap_refuses_new_events_and_reports(tmp_path: Path) -> None:
+def test_size_cap_refuses_new_events_and_reports(refused: str, tmp_path: Path) -> None:
     drops: list[tuple[str, int]] = []
     transport = HttpTransport(
         "k",
-        host=DEAD,
+        host=refused,
         spool_path=tmp_path / "spool.sqlite",
         spool_max_bytes=4_000,
         on_drop=lambda reason, p: drops.append((reason, len(p))),
@@ -129,7 +128,7 @@ def test_size_cap_refuses_new_events_and_reports(tmp_path: Path) -> None:
     assert sum(n for r, n in drops if r == "spool_full") == full
 
 
-def test_rows_older_than_the_age_cap_are_dropped_and_reported(tmp_path: Path) -> None:
+def test_rows_older_than_the_age_cap_are_dropped_and_reported(refused: str, tmp_path: Path) -> None:
     path = tmp_path / "spool.sqlite"
     old_spool = Spool(path)
     old = make_events(3)
@@ -140,7 +139,7 @@ def test_rows_older_than_the_age_cap_are_dropped_and_reported(tmp_path: Path) ->
     drops: list[tuple[str, list[Any]]] = []
     transport = HttpTransport(
         "k",
-        host=DEAD,
+        host=refused,
         spool_path=path,
         spool_max_age=60,
         on_drop=lambda reason, p: drops.append((reason, p)),
@@ -151,18 +150,18 @@ def test_rows_older_than_the_age_cap_are_dropped_and_reported(tmp_path: Path) ->
     assert drops == [("spool_expired", old)]
 
 
-def test_one_process_owns_a_spool(tmp_path: Path) -> None:
+def test_one_process_owns_a_spool(refused: str, tmp_path: Path) -> None:
     path = tmp_path / "spool.sqlite"
-    first = HttpTransport("k", host=DEAD, spool_path=path, **FAST)
+    first = HttpTransport("k", host=refused, spool_path=path, **FAST)
     with pytest.raises(ConfigurationError, match="in use"):
-        HttpTransport("k", host=DEAD, spool_path=path, **FAST)
+        HttpTransport("k", host=refused, spool_path=path, **FAST)
     first.close(0)
-    HttpTransport("k", host=DEAD, spool_path=path, **FAST).close(0)  # free again
+    HttpTransport("k", host=refused, spool_path=path, **FAST).close(0)  # free again
 
 
-def test_unusable_spool_path_fails_at_configuration(tmp_path: Path) -> None:
+def test_unusable_spool_path_fails_at_configuration(refused: str, tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError):
-        HttpTransport("k", host=DEAD, spool_path=tmp_path / "missing" / "dir" / "s.sqlite")
+        HttpTransport("k", host=refused, spool_path=tmp_path / "missing" / "dir" / "s.sqlite")
 
 
 def test_unauthorized_events_stay_in_the_spool(tmp_path: Path, collector: Collector) -> None:
