@@ -595,3 +595,21 @@ def test_backoff_grows_is_capped_and_jittered() -> None:
     assert 0.25 <= delays[0] <= 0.5
     assert all(4.0 <= d <= 8.0 for d in delays[5:])
     assert len({round(d, 6) for d in delays[5:]}) > 1
+
+
+def test_flush_and_close_from_a_callback_do_not_deadlock() -> None:
+    reports: list[Any] = []
+    holder: list[HttpTransport] = []
+
+    def on_drop(reason: str, payloads: list[dict[str, Any]]) -> None:
+        reports.append(holder[0].flush(None))  # on the worker: must not wait for itself
+
+    handler = Recorder(lambda r, e: httpx.Response(503))
+    transport = make(handler, max_retry_time=0.05, on_drop=on_drop)
+    holder.append(transport)
+    transport.send(make_event())
+    started = time.monotonic()
+    transport.flush(5)
+    assert time.monotonic() - started < 4
+    assert transport.close(2).remaining == 0
+    assert len(reports) == 1

@@ -707,10 +707,13 @@ class Engine:
         self.wake.set()
         return target
 
-    def wait_settled(self, target: int, timeout: float | None) -> None:
+    def wait_settled(
+        self, target: int, timeout: float | None, alive: Callable[[], bool] = lambda: True
+    ) -> None:
+        """Wait until ``target`` events are settled, ``timeout`` passes or the worker died."""
         end = None if timeout is None else time.monotonic() + timeout
         with self.lock:
-            while self.settled < target and not self.closed:
+            while self.settled < target and not self.closed and alive():
                 left = None if end is None else end - time.monotonic()
                 if left is not None and left <= 0:
                     break

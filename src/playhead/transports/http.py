@@ -158,7 +158,13 @@ class HttpTransport:
             return engine.report()
         if self._worker is None:
             self._start_worker()
-        engine.wait_settled(engine.flush_target(), timeout)
+        worker = self._worker
+        if worker is threading.current_thread():  # from on_drop/on_error: cannot wait on itself
+            engine.flush_target()
+            return engine.report()
+        engine.wait_settled(
+            engine.flush_target(), timeout, lambda: worker is not None and worker.is_alive()
+        )
         return engine.report()
 
     def close(self, timeout: float | None = None) -> DeliveryReport:
