@@ -55,6 +55,7 @@ class Request:
     events: int
     status: int | None = None
     strict: bool = False
+    at: float = attrs.field(factory=time.monotonic)
 
 
 class _Server(ThreadingHTTPServer):

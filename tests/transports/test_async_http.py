@@ -153,7 +153,7 @@ def test_close_ends_backoff_at_once_and_never_hangs() -> None:
         assert report.dropped == 1
         return time.monotonic() - started
 
-    assert asyncio.run(main()) < 2.0
+    assert asyncio.run(main()) < 6.0  # not 30 s
 
 
 def test_401_reported_once_with_mock() -> None:

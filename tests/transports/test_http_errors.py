@@ -243,17 +243,19 @@ def test_retry_after_is_honoured_and_capped() -> None:
 
     transport = make(Recorder(answer), backoff_base=0.001, backoff_max=0.001)
     transport.send(make_event())
-    assert transport.close(5)
+    assert transport.flush(10)  # flush waits; it does not cut sleeps short as close() does
     assert stamps[1] - stamps[0] >= 0.29
+    transport.close(1)
 
     stamps.clear()
     answers = iter([httpx.Response(503, headers={"Retry-After": "3600"}), httpx.Response(200)])
     transport = make(Recorder(answer), retry_after_max=0.2)
     transport.send(make_event())
     started = time.monotonic()
-    assert transport.close(5)
+    assert transport.flush(10)
     assert stamps[1] - stamps[0] >= 0.19
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 10  # capped: not an hour
+    transport.close(1)
 
 
 def test_total_retry_time_is_capped_and_the_drop_reported() -> None:
@@ -281,7 +283,7 @@ def test_close_ends_a_backoff_sleep_at_once() -> None:
         time.sleep(0.01)
     started = time.monotonic()
     report = transport.close(0.5)
-    assert time.monotonic() - started < 2.0  # not 30 s
+    assert time.monotonic() - started < 6.0  # not 30 s
     assert report.remaining == 0
     assert transport.stats.dropped == {"close_timeout": 1}
 
@@ -609,7 +611,7 @@ def test_flush_and_close_from_a_callback_do_not_deadlock() -> None:
     holder.append(transport)
     transport.send(make_event())
     started = time.monotonic()
-    transport.flush(5)
-    assert time.monotonic() - started < 4
+    transport.flush(30)
+    assert time.monotonic() - started < 15  # a self-wait would block for 30 s
     assert transport.close(2).remaining == 0
     assert len(reports) == 1
