@@ -88,7 +88,7 @@ def test_events_left_when_asyncio_run_ends_are_still_delivered(collector: Collec
         for e in events:
             transport.send(e)
         await asyncio.sleep(0.05)
-        assert not collector.received
+        assert not collector.received  # 50 < max_batch_events and the interval is 30 s
         return transport  # asyncio.run cancels the worker task now
 
     transport = asyncio.run(main())
@@ -111,7 +111,10 @@ def test_a_request_cut_by_loop_teardown_is_finished_without_the_loop(
         await transport.start()
         for e in events:
             transport.send(e)
-        await asyncio.sleep(0.2)  # the first request is now waiting on the slow collector
+        for _ in range(300):  # until the request waits on the slow collector
+            if transport.stats.in_flight == 30:
+                break
+            await asyncio.sleep(0.01)
         assert transport.stats.in_flight == 30
         return transport
 
