@@ -386,6 +386,8 @@ class Engine:
             return
         spool = self.spool
         fresh: list[tuple[str, bytes]] = []
+        if inbox and self.spills:
+            self.changed.notify_all()  # with a spool the inbox is the bound: room for "block"
         while inbox:
             try:
                 item = inbox.popleft()
