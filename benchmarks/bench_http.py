@@ -328,7 +328,7 @@ def main() -> None:
         spool = spool_costs(args.spool_events)
         rows.append(("spool sync: us per send() (on disk)", spool["send_sync"], None, ""))
         rows.append(("spool batched: us per send()", spool["send_batched"], None, ""))
-        rows.append(("spool batched: us per event to disk", spool["disk_batched"], None, ""))
+        rows.append(("spool batched: us to disk per event", spool["disk_batched"], None, ""))
         duplicates = collector.stats()["duplicates"]
     finally:
         collector.close()
