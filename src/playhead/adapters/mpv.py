@@ -310,6 +310,11 @@ class MpvAdapter(AdapterHandle):
         if report is not None and self._started and not self._done:
             self.monitor.quality(**report)
 
+    def exit_session(self) -> None:
+        """End the session with Video Playback Exited now, unless it has ended already."""
+        if not self._done and self.monitor.state not in ("idle", "ended"):
+            self._finish_exit()
+
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the file ends (or errors, or the player shuts down); False on timeout."""
         return self.finished.wait(timeout)
