@@ -70,9 +70,7 @@ class GstAdapter(AdapterHandle):
         self.poll_interval = poll_interval
         self.recorder = Recorder(session) if record else None
         target: SessionLike = self.recorder if self.recorder is not None else session
-        self.monitor = PlayheadMonitor(
-            target, signals_stalls=True, seek_threshold=seek_threshold
-        )
+        self.monitor = PlayheadMonitor(target, signals_stalls=True, seek_threshold=seek_threshold)
         self.error: str | None = None
         self.finished = threading.Event()
         self._position: float | None = None

@@ -54,7 +54,7 @@ _PROPERTIES = (
 )
 
 
-_EVENTS = ("start-file", "file-loaded", "seek", "playback-restart", "end-file", "shutdown")
+_EVENTS = ("start-file", "seek", "playback-restart", "end-file", "shutdown")
 
 
 def _decode(raw: bytes) -> str | bytes:
@@ -158,8 +158,6 @@ class MpvAdapter(AdapterHandle):
         name = _text(data.get("event"))
         if name == "start-file":
             self._start_file()
-        elif name == "file-loaded":
-            log.debug("file_loaded", duration=self.duration)
         elif name == "seek":
             if self._started and not self._done:
                 self._seek_pending = True

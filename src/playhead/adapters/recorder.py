@@ -78,6 +78,9 @@ class Recorder:
     ``tracker`` and ``session_config`` are the timeline's ``"tracker"`` and ``"session"``
     objects (what the replay builds its tracker and session from); when omitted they are read
     from the session. Reading ``state``, ``stats`` or anything else goes to the session.
+    ``time_update_interval`` thins the playhead reports (players send one per frame): one per
+    that many seconds is kept, plus always the last one before any other call, so every event's
+    position replays exactly. ``None`` keeps them all.
 
     .. versionadded:: 0.1
     """
@@ -89,8 +92,12 @@ class Recorder:
         tracker: Mapping[str, Any] | None = None,
         session_config: Mapping[str, Any] | None = None,
         clock: Clock | None = None,
+        time_update_interval: float | None = 0.2,
     ) -> None:
         self.session = session
+        self.time_update_interval = time_update_interval
+        self._held: dict[str, Any] | None = None  # a time update not written yet
+        self._last_written_update: float | None = None
         self.clock = clock if clock is not None else clock_of(session)
         self.tracker_config = dict(tracker) if tracker is not None else _tracker_config(session)
         self.session_config = (
@@ -136,20 +143,43 @@ class Recorder:
                 if self._origin is None:
                     self._origin = (now, self.clock.now())
                 step = {"at": round(now - self._origin[0], 3), **step}
-                self.steps.append(step)
+                self._append(step)
                 return method(*args, **kwargs)
 
         return record_then_call
+
+    def _append(self, step: dict[str, Any]) -> None:
+        """Keep a time update per ``time_update_interval``, and always the one before a change.
+
+        Players report the playhead at frame rate; a timeline needs it where it matters: at
+        every other call (so the positions of the events are exact) and now and then between.
+        """
+        if step["call"] != "time_update" or self.time_update_interval is None:
+            if self._held is not None:
+                self.steps.append(self._held)
+                self._held = None
+            self.steps.append(step)
+            return
+        last = self._last_written_update
+        if last is None or step["at"] - last >= self.time_update_interval:
+            self._held = None
+            self.steps.append(step)
+            self._last_written_update = step["at"]
+        else:
+            self._held = step
 
     def timeline(self) -> dict[str, Any]:
         """The recording as a timeline dict (``playhead.testing.load_timeline`` reads it)."""
         with self._lock:
             start = self._origin[1] if self._origin is not None else self.clock.now()
+            steps = [dict(step) for step in self.steps]
+            if self._held is not None:
+                steps.append(dict(self._held))
             return {
                 "tracker": dict(self.tracker_config),
                 "session": dict(self.session_config),
                 "start": format_timestamp(start),
-                "steps": [dict(step) for step in self.steps],
+                "steps": steps,
             }
 
     def dump(self, path: str | PathLike[str]) -> None:
@@ -162,7 +192,30 @@ class Recorder:
         return f"<Recorder steps={len(self.steps)} session={self.session!r}>"
 
 
-_TRACKER_FIELDS = ("user_id", "anonymous_id", "heartbeat_interval", "video_player")
+_TRACKER_FIELDS = (
+    "user_id",
+    "anonymous_id",
+    "heartbeat_interval",
+    "strict",
+    "stall_timeout",
+    "seek_threshold",
+)
+
+
+def _item(value: Any) -> Any:
+    """A Content, Ad or AdBreak as the timeline spells it: set fields, extras flattened."""
+    if not attrs.has(type(value)):
+        return _jsonable(value)
+    data: dict[str, Any] = {}
+    for field in attrs.fields(type(value)):
+        item = getattr(value, field.name)
+        if field.name == "extra":
+            data.update(_jsonable(item))
+        elif field.name == "ads":
+            data["ads"] = [_item(ad) for ad in item]
+        elif item is not None:
+            data[field.name] = _jsonable(item)
+    return data
 
 
 def _tracker_config(session: Any) -> dict[str, Any]:
@@ -170,19 +223,31 @@ def _tracker_config(session: Any) -> dict[str, Any]:
     config: dict[str, Any] = {}
     for name in _TRACKER_FIELDS:
         value = getattr(tracker, name, None)
-        if value is not None:
+        if value is not None and value is not False:
             config[name] = _jsonable(value)
+    properties = dict(getattr(tracker, "properties", None) or {})
+    if properties:
+        config["properties"] = _jsonable(properties)
     if "user_id" not in config and "anonymous_id" not in config:
         config["anonymous_id"] = "recorded"
     return config
 
 
 def _session_config(session: Any) -> dict[str, Any]:
-    config: dict[str, Any] = {"livestream": bool(getattr(session, "livestream", False))}
-    content = getattr(session, "content", None)
+    # Session keeps these private; read them the same way whichever spelling it uses.
+    def read(*names: str) -> Any:
+        for name in names:
+            if hasattr(session, name):
+                return getattr(session, name)
+        return None
+
+    config: dict[str, Any] = {"session_id": str(read("session_id"))}
+    if read("livestream", "_live"):
+        config["livestream"] = True
+    content = read("content", "_content")
     if content:
-        config["content"] = [_jsonable(item) for item in content]
-    ad_breaks = getattr(session, "ad_breaks", None)
+        config["content"] = [_item(item) for item in content]
+    ad_breaks = read("ad_breaks", "_breaks")
     if ad_breaks:
-        config["ad_breaks"] = [_jsonable(item) for item in ad_breaks]
+        config["ad_breaks"] = [_item(item) for item in ad_breaks]
     return config
