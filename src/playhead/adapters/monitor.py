@@ -17,9 +17,11 @@ down wherever the evidence is the player's own: with ``signals_stalls=True`` it 
 stall, with ``signals_seeks=True`` never a seek, and while the session is seeking or buffering
 because the player said so it only forwards. It also stands down when the session's tracker was
 made with ``stall_timeout`` / ``seek_threshold`` (the session's own inference, which knows
-neither the playback rate nor a seek's rebuffering; see docs/adapters/writing-an-adapter.md). Anything it infers goes to the session as the same
-raw callbacks a player would send (``waiting``/``playing``, ``seeking``/``seeked``), so a
-recorder between the monitor and the session records them and a replay needs no monitor.
+neither the playback rate nor a seek's rebuffering; see docs/adapters/writing-an-adapter.md).
+
+Anything it infers goes to the session as the same raw callbacks a player would send
+(``waiting``/``playing``, ``seeking``/``seeked``), so a recorder between the monitor and the
+session records them and a replay needs no monitor.
 
 .. versionadded:: 0.1
 """
