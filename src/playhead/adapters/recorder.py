@@ -54,9 +54,6 @@ RAW_CALLBACKS: dict[str, tuple[str, ...]] = {
     "exit": ("position",),
 }
 
-#: Callbacks that take free-form metadata as keyword arguments.
-_WITH_METADATA = frozenset({"content_start", "ad_break_start", "ad_start"})
-
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, float):
@@ -130,13 +127,8 @@ class Recorder:
                 step["args"] = _jsonable(list(extra))
             for key, value in kwargs.items():
                 if value is None and key in params:
-                    continue
-                target = (
-                    step
-                    if key in params or name not in _WITH_METADATA
-                    else step.setdefault("metadata", {})
-                )
-                target[key] = _jsonable(value)
+                    continue  # a default: the replay passes the same
+                step[key] = _jsonable(value)  # metadata too: the timeline spells it flat
             # The lock makes the step order the order the session saw the calls in.
             with self._lock:
                 now = self.clock.monotonic()
