@@ -73,6 +73,19 @@ def video(media_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def short_video(media_dir: Path) -> Path:
+    """5 s, for players the tests cannot speed up (GStreamer)."""
+    path = media_dir / "short.mp4"
+    ffmpeg(
+        "-f", "lavfi", "-i", "testsrc=duration=5:size=160x120:rate=25",
+        "-f", "lavfi", "-i", "sine=duration=5",
+        "-c:v", "libx264", "-preset", "veryfast", "-g", "25", "-pix_fmt", "yuv420p",
+        "-c:a", "aac", "-movflags", "+faststart", str(path),
+    )  # fmt: skip
+    return path
+
+
+@pytest.fixture(scope="session")
 def not_media(media_dir: Path) -> Path:
     """A file no player can decode."""
     path = media_dir / "not-a-video.mp4"
@@ -88,7 +101,9 @@ def missing(tmp_path: Path) -> Path:
 class Run:
     """A tracker on the real clock with a memory transport, and the checks every test makes."""
 
-    def __init__(self, video_player: str, heartbeat_interval: float = 0.5) -> None:
+    def __init__(
+        self, video_player: str, heartbeat_interval: float = 0.5, length: int = MEDIA_SECONDS
+    ) -> None:
         self.memory = playhead.MemoryTransport()
         self.tracker = playhead.Tracker(
             self.memory,
@@ -97,7 +112,7 @@ class Run:
             video_player=video_player,
         )
         self.session = self.tracker.session(
-            content=[playhead.Content(asset_id="c1", total_length=MEDIA_SECONDS)]
+            content=[playhead.Content(asset_id="c1", total_length=length)]
         )
 
     @property
@@ -201,3 +216,38 @@ def vlc_player(vlc_module: ModuleType) -> Iterator[tuple[Any, Any]]:
     player.stop()
     player.release()
     instance.release()
+
+
+@pytest.fixture
+def gst() -> ModuleType:
+    """GStreamer through PyGObject; skipped (never forced by PLAYHEAD_REQUIRE_PLAYERS) without it.
+
+    PyGObject from PyPI builds against the system's GLib (``PyGObject<3.51`` on Debian 12),
+    which not every machine can do; set PLAYHEAD_REQUIRE_GSTREAMER=1 where it is installed.
+    """
+    required = os.environ.get("PLAYHEAD_REQUIRE_GSTREAMER") == "1"
+    try:
+        import gi
+
+        gi.require_version("Gst", "1.0")
+        from gi.repository import Gst
+    except (ImportError, ValueError) as exc:
+        unavailable(
+            "GStreamer (PyGObject)", f"{exc}; pip install 'PyGObject<3.51'", required=required
+        )
+        raise
+    Gst.init(None)
+    if Gst.ElementFactory.find("playbin") is None:
+        unavailable("GStreamer playbin", "install gstreamer1.0-plugins-base", required=required)
+    return Gst  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def playbin(gst: Any) -> Iterator[Any]:
+    element = gst.ElementFactory.make("playbin", None)
+    for prop in ("video-sink", "audio-sink"):
+        sink = gst.ElementFactory.make("fakesink", None)
+        sink.set_property("sync", True)
+        element.set_property(prop, sink)
+    yield element
+    element.set_state(gst.State.NULL)
