@@ -58,7 +58,6 @@ TRANSITIONS: list[dict[str, Any]] = [
     _t("frames", "loading", "playing", conditions="_content_left"),
     _t("frames", "paused", "playing", "_emit_resumed"),
     _t("frames", "buffering", "playing", "_emit_buffer_completed"),
-    _t("frames", "seeking", "paused", "_emit_seek_completed", conditions="_seek_keeps_paused"),
     _t("frames", "seeking", "playing", "_emit_seek_completed", "_emit_resumed_after_seek"),
     _t("frames", "interrupted", "ad_playing", "_emit_resumed", conditions="_in_ad"),
     _t("frames", "interrupted", "playing", "_emit_resumed"),
