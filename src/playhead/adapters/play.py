@@ -77,12 +77,13 @@ def _probe(mpv: Any, media: str) -> tuple[float | None, str | None]:
     loaded = threading.Event()
     result: dict[str, Any] = {}
 
-    @player.event_callback("file-loaded", "end-file", "shutdown")
-    def _on_event(event: Any) -> None:
+    def on_event(event: Any) -> None:
         data = event.as_dict(decoder=lambda raw: raw.decode("utf-8", "replace"))
         if data.get("event") == "end-file" and data.get("reason") == "error":
             result["error"] = data.get("file_error") or "cannot be played"
         loaded.set()
+
+    player.event_callback("file-loaded", "end-file", "shutdown")(on_event)
 
     try:
         player.play(media)
