@@ -65,7 +65,7 @@ def test_records_calls_with_their_times_and_replays_to_the_same_events(
     assert data["tracker"] == {
         "user_id": "u1",
         "heartbeat_interval": 5.0,
-        "properties": {"video_player": "test"},
+        "video_player": "test",
     }
     assert data["session"]["content"] == [
         {"asset_id": "c1", "title": "Pilot", "total_length": 60, "x": 1}

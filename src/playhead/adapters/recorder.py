@@ -218,6 +218,8 @@ def _tracker_config(session: Any) -> dict[str, Any]:
         if value is not None and value is not False:
             config[name] = _jsonable(value)
     properties = dict(getattr(tracker, "properties", None) or {})
+    if "video_player" in properties:
+        config["video_player"] = properties.pop("video_player")
     if properties:
         config["properties"] = _jsonable(properties)
     if "user_id" not in config and "anonymous_id" not in config:

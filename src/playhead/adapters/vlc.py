@@ -7,7 +7,7 @@ libvlc event                   session
 ``MediaPlayerPlaying``         ``playing(pos)`` (first frame, or a resume)
 ``MediaPlayerPaused``          ``pause(pos)``, the position asked from the player
 ``MediaPlayerTimeChanged``     ``time_update(pos)`` through the monitor
-``MediaPlayerBuffering``       nothing: it only fires in bursts at start and after seeks
+``MediaPlayerBuffering``       nothing: a burst at start, after seeks, after a stall
 ``MediaPlayerLengthChanged``   remembered (``handle.duration``)
 ``MediaPlayerEndReached``      ``ended()``
 ``MediaPlayerEncounteredError``  log + ``exit(pos)``
@@ -160,8 +160,9 @@ class VlcAdapter(AdapterHandle):
         elif name == "MediaPlayerLengthChanged":
             if isinstance(value, int) and value > 0:
                 self.duration = value / 1000
-        elif name == "MediaPlayerBuffering":
-            log.debug("vlc_buffering", percent=value)
+        # MediaPlayerBuffering is deliberately not mapped: it comes in 0-100 bursts within a
+        # millisecond at the start, after a seek and when data returns after a stall, never
+        # when a stall begins. The monitor's frozen-playhead timer is the stall signal.
         elif name == "MediaPlayerEndReached":
             self._done = True
             self.monitor.ended()
