@@ -77,9 +77,9 @@ def test_quality_is_debounced_not_per_frame(mpv_player: Any, make_run: Any, vide
 def test_a_real_stall_is_a_buffer_and_ends(mpv_player: Any, make_run: Any, video: Path) -> None:
     run = make_run("mpv", heartbeat_interval=0)
     handle = mpv_adapter.attach(mpv_player, run.session)
-    # Half the file arrives at once, the rest 2.5 s later: at speed 4 playback reaches the
-    # missing half after about 1.2 s and waits for it.
-    with MediaServer(video, stall_at=len(video.read_bytes()) // 2, stall_for=2.5) as server:
+    # Half the file arrives at once, the rest 3.5 s later: at speed 4 playback reaches the
+    # missing half after about 1.2 s and waits about 2 s for it.
+    with MediaServer(video, stall_at=len(video.read_bytes()) // 2, stall_for=3.5) as server:
         try:
             mpv_player.play(server.url)
             assert handle.wait(PLAY_TIMEOUT)
@@ -96,7 +96,7 @@ def test_a_real_stall_is_a_buffer_and_ends(mpv_player: Any, make_run: Any, video
     started = run.props("Video Playback Buffer Started")["position"]
     assert 2 <= started <= 6
     assert abs(run.props("Video Playback Buffer Completed")["position"] - started) <= 1
-    assert run.session.stats.time_stalled > 1.0
+    assert run.session.stats.time_stalled > 0.5
 
 
 def test_a_seeks_own_buffering_is_not_a_stall(mpv_player: Any, make_run: Any, video: Path) -> None:

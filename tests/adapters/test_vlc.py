@@ -85,7 +85,7 @@ def test_a_real_stall_is_inferred_and_ends(vlc_player: Any, make_run: Any, video
     ]
     assert handle.monitor.inferred_stalls == 1
     assert handle.monitor.inferred_seeks == 0  # VLC resumes further on after a stall: no seek
-    assert run.session.stats.time_stalled > 1.0
+    assert run.session.stats.time_stalled > 0.5
 
 
 def test_a_seeks_own_buffering_is_not_a_stall(vlc_player: Any, make_run: Any, video: Path) -> None:
