@@ -110,6 +110,7 @@ class MpvAdapter(AdapterHandle):
         self._in_seek = False  # seeking() sent, seeked() not yet
         self._seek_from: float | None = None
         self._done = False
+        self._end_lock = threading.Lock()
         self._observers: list[tuple[str, Any]] = []
         for name in _PROPERTIES:
             observer = self._observer(name)
@@ -223,8 +224,12 @@ class MpvAdapter(AdapterHandle):
         self.finished.set()
 
     def _finish_exit(self) -> None:
-        self._done = True
-        self.monitor.exit(self._position)
+        # exit_session() may race mpv's thread at the end: only one of them ends the session.
+        with self._end_lock:
+            if self._done and self.monitor.state == "ended":
+                return
+            self._done = True
+            self.monitor.exit(self._position)
 
     # -- properties ----------------------------------------------------------------------
 
@@ -310,7 +315,7 @@ class MpvAdapter(AdapterHandle):
 
     def exit_session(self) -> None:
         """End the session with Video Playback Exited now, unless it has ended already."""
-        if not self._done and self.monitor.state not in ("idle", "ended"):
+        if self.monitor.state not in ("idle", "ended"):
             self._finish_exit()
 
     def wait(self, timeout: float | None = None) -> bool:
