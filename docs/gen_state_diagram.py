@@ -40,7 +40,8 @@ def render() -> str:
     from playhead.machine import mermaid_diagram
 
     lines = [
-        line for line in mermaid_diagram().splitlines()
+        line
+        for line in mermaid_diagram().splitlines()
         if not line.strip().startswith(("Class ", "classDef "))
     ]
     return HEADER + "```mermaid\n" + "\n".join(lines).strip() + "\n```\n"

@@ -10,7 +10,8 @@ DOCS = Path(__file__).parent.parent / "docs"
 
 def test_state_diagram_page_matches_the_machine() -> None:
     spec = importlib.util.spec_from_file_location("gen", DOCS / "gen_state_diagram.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert (DOCS / "state-diagram.md").read_text() == module.render(), (

@@ -181,5 +181,7 @@ def test_playing_during_a_seek_from_pause_lands_and_resumes(harness: Harness) ->
     session.playing()
     assert session.state == "playing"
     assert harness.names()[-3:] == [
-        "Video Playback Seek Started", "Video Playback Seek Completed", "Video Playback Resumed",
+        "Video Playback Seek Started",
+        "Video Playback Seek Completed",
+        "Video Playback Resumed",
     ]

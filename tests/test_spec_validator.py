@@ -55,3 +55,11 @@ def test_the_fast_per_event_check_agrees_with_the_whole_schema() -> None:
     for payload in samples:
         fast = EVENT_VALIDATORS[payload["event"]].is_valid(payload)
         assert fast == TRACK_VALIDATOR.is_valid(payload)
+
+
+def test_playhead_knows_exactly_the_spec_events() -> None:
+    import playhead
+    from tests.conftest import EVENT_VALIDATORS
+
+    assert sorted(playhead.EVENTS) == sorted(EVENT_VALIDATORS)
+    assert playhead.Event.SEEK_STARTED == "Video Playback Seek Started"
