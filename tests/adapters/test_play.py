@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import structlog
+from tests.adapters.media_server import MediaServer
 
 from playhead import cli
 from playhead.testing import event_names, run_timeline
@@ -81,3 +82,19 @@ def test_an_unplayable_file_is_a_clear_error(
     assert cli.main(["play", str(not_media)]) == 1
     err = capsys.readouterr().err
     assert f"cannot play {not_media}: unrecognized file format" in err
+
+
+def test_plays_a_url_and_falls_back_to_headless_without_a_display(
+    video: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    with MediaServer(video) as server:
+        status = cli.main(["play", "--window", "--speed", "8", server.url])
+    captured = capsys.readouterr()
+    assert status == 0
+    assert "no display; playing headless" in captured.err
+    names = [event_of(line) for line in captured.out.splitlines() if line[:2].isdigit()]
+    assert names[0] == "Video Playback Started"
+    assert names[-1] == "Video Playback Completed"
+    assert "asset_id=media.mp4" in captured.out
