@@ -18,10 +18,10 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from tests.conftest import assert_all_valid
 
 import playhead
 from playhead.testing import event_names
+from tests.conftest import assert_all_valid
 
 REQUIRE_PLAYERS = os.environ.get("PLAYHEAD_REQUIRE_PLAYERS") == "1"
 

@@ -6,11 +6,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.adapters.conftest import CLEAN_RUN, PLAY_TIMEOUT, wait_until
-from tests.adapters.media_server import MediaServer
-
 from playhead.adapters import gstreamer as gst_adapter
 from playhead.testing import event_names
+from tests.adapters.conftest import CLEAN_RUN, PLAY_TIMEOUT, wait_until
+from tests.adapters.media_server import MediaServer
 
 
 def test_play_pause_resume_seek_to_the_end(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from tests.conftest import Harness
 
 import playhead
 from playhead.adapters.monitor import PlayheadMonitor
+from tests.conftest import Harness
 
 BUFFER = ["Video Playback Buffer Started", "Video Playback Buffer Completed"]
 SEEK = ["Video Playback Seek Started", "Video Playback Seek Completed"]

@@ -8,13 +8,13 @@ from typing import Any
 
 import structlog
 import structlog.testing
-from tests.adapters.conftest import CLEAN_RUN, PLAY_TIMEOUT, Run, wait_until
-from tests.adapters.media_server import MediaServer
-from tests.conftest import assert_all_valid
 
 import playhead
 from playhead.adapters import mpv as mpv_adapter
 from playhead.testing import event_names, run_timeline
+from tests.adapters.conftest import CLEAN_RUN, PLAY_TIMEOUT, Run, wait_until
+from tests.adapters.media_server import MediaServer
+from tests.conftest import assert_all_valid
 
 
 def play_pause_seek(player: Any, run: Run, handle: mpv_adapter.MpvAdapter, video: Path) -> None:

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 import structlog
-from tests.adapters.media_server import MediaServer
 
 from playhead import cli
 from playhead.testing import event_names, run_timeline
+from tests.adapters.media_server import MediaServer
 
 
 def event_of(line: str) -> str:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import Harness, assert_all_valid
-
 import playhead
 from playhead.adapters.monitor import PlayheadMonitor
 from playhead.adapters.recorder import Recorder
 from playhead.testing import event_names, load_timeline, run_timeline
+from tests.conftest import Harness, assert_all_valid
 
 
 def make(harness: Harness, **options: object) -> Recorder:

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import structlog.testing
-from tests.adapters.conftest import CLEAN_RUN, PLAY_TIMEOUT, Run, wait_until
-from tests.adapters.media_server import MediaServer
-from tests.conftest import assert_all_valid
 
 from playhead.adapters import vlc as vlc_adapter
 from playhead.testing import event_names, run_timeline
+from tests.adapters.conftest import CLEAN_RUN, PLAY_TIMEOUT, Run, wait_until
+from tests.adapters.media_server import MediaServer
+from tests.conftest import assert_all_valid
 
 
 def load(instance: Any, player: Any, source: str, rate: float) -> None:
