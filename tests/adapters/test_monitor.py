@@ -232,3 +232,19 @@ def test_other_callbacks_pass_straight_through(harness: Harness) -> None:
     monitor.quality(bitrate=2000, framerate=30)
     assert harness.names()[-1] == "Video Quality Updated"
     assert harness.props("Video Quality Updated")["bitrate"] == 2000
+
+
+def test_a_second_jump_while_the_seek_is_open_is_a_scrub_of_the_same_seek(
+    harness: Harness,
+) -> None:
+    monitor = started(harness)
+    tick(harness, monitor, 0, 5)
+    harness.advance(0.25)
+    monitor.time_update(100)
+    harness.advance(0.25)
+    monitor.time_update(200)  # the viewer drags on before anything played
+    harness.advance(0.25)
+    monitor.time_update(200.25)
+    assert harness.names() == [*START, *SEEK]
+    assert harness.props(SEEK[1])["position"] == 200
+    assert monitor.session.stats.seek_count == 1

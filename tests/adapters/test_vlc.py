@@ -128,6 +128,12 @@ def test_recorded_run_replays_to_the_same_events(
     replayed = run_timeline(path)
     assert_all_valid(replayed)
     assert event_names(replayed, heartbeats=False) == event_names(run.payloads, heartbeats=False)
+    live = [p for p in run.payloads if p["event"] != "Video Content Playing"]
+    again = [p for p in replayed if p["event"] != "Video Content Playing"]
+    for real_event, replayed_event in zip(live, again, strict=True):
+        real_position = real_event["properties"].get("position")
+        if real_position is not None:
+            assert abs(real_position - replayed_event["properties"]["position"]) <= 1
     # The inferred seek is in the recording as the calls the monitor made.
     calls = [step["call"] for step in handle.recorder.timeline()["steps"]]
     assert calls.count("seeking") == 1

@@ -9,6 +9,7 @@ as a timeline that ``playhead simulate T.json`` replays.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 import threading
@@ -102,6 +103,8 @@ def run(args: argparse.Namespace, stdout: IO[str] | None = None) -> int:
     import playhead
 
     out = stdout if stdout is not None else sys.stdout
+    if isinstance(out, io.TextIOWrapper):
+        out.reconfigure(line_buffering=True)  # "as they happen", also into a pipe
     try:
         import mpv
     except (ImportError, OSError) as exc:
