@@ -90,8 +90,14 @@ def _add_simulate(sub: Any) -> None:
     simulate.set_defaults(func=cmd_simulate)
 
 
+def _add_play(sub: Any) -> None:
+    from playhead.adapters.play import add_parser
+
+    add_parser(sub)
+
+
 #: Subcommands: each adds its parser. Extend by appending a function.
-SUBCOMMANDS: list[Callable[[Any], None]] = [_add_demo, _add_simulate]
+SUBCOMMANDS: list[Callable[[Any], None]] = [_add_demo, _add_simulate, _add_play]
 
 
 def _quiet_logs() -> None:

@@ -166,3 +166,9 @@ def test_dead_endpoint_close_returns_within_its_timeout(refused: str) -> None:
     assert report.dropped == 20
     assert report.remaining == 0
     assert transport.stats.dropped == {"close_timeout": 20}
+
+
+def test_a_key_read_from_a_file_with_a_newline_still_authenticates(collector: Collector) -> None:
+    transport = HttpTransport(collector.api_key + "\n", host=collector.url, **FAST)
+    transport.send(make_event())
+    assert transport.close(10).delivered == 1

@@ -89,6 +89,7 @@ def make_options(
     """Check every setting; raise :class:`ConfigurationError` naming the bad one (never the key)."""
     if not isinstance(api_key, str) or not api_key.strip():
         raise ConfigurationError("api_key must be a non-empty string")
+    api_key = api_key.strip()  # keys read from secret files often end in a newline
     if host is not None:
         if not isinstance(host, str) or not host.startswith(("http://", "https://")):
             raise ConfigurationError("host must be a URL starting with http:// or https://")
