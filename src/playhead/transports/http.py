@@ -287,7 +287,10 @@ _live: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 def _close_all_at_exit() -> None:
-    for transport in list(_live):
+    transports = list(_live)
+    for transport in transports:  # all deadlines start now: N transports take one timeout
+        transport._engine.begin_close(transport._opts.close_timeout)
+    for transport in transports:
         try:
             transport.close(transport._opts.close_timeout)
         except Exception as exc:  # pragma: no cover - never break interpreter exit
