@@ -61,6 +61,22 @@ def main() -> None:
             transport.send(event(i))
         time.sleep(0.3)
         print("EXITING", flush=True)
+    elif scenario == "async-exit-without-close":
+        # asyncio.run tears the loop down under a running worker; a second transport is
+        # never started: interpreter exit must deliver both
+        import asyncio
+
+        async def app() -> None:
+            transport = playhead.AsyncHttpTransport("test-key", host=host, flush_interval=30)
+            await transport.start()
+            for i in range(count):
+                transport.send(event(i))
+
+        asyncio.run(app())
+        late = playhead.AsyncHttpTransport("test-key", host=host, flush_interval=30)
+        for i in range(count, count + 7):
+            late.send(event(i))
+        print("EXITING", flush=True)
     else:
         raise SystemExit(f"unknown scenario {scenario}")
 

@@ -48,11 +48,11 @@ class _LoopSignal:
             self._event.set()
 
     def set(self) -> None:
-        if threading.get_ident() == self._thread:
-            self._event.set()
-            return
         with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting
-            self._loop.call_soon_threadsafe(self._event.set)
+            if threading.get_ident() == self._thread:
+                self._event.set()
+            else:
+                self._loop.call_soon_threadsafe(self._event.set)
 
     def clear(self) -> None:
         self._event.clear()
