@@ -62,11 +62,16 @@ def test_exit_with_endpoint_down_returns_within_the_close_timeout(
     assert "delivery_dropped" in logged or "delivery_close_timed_out" in logged
 
 
-def test_exit_without_close_delivers_everything(collector: Collector) -> None:
-    proc = run_child("exit-without-close", collector.url, "-", "300")
+@pytest.mark.parametrize(
+    ("scenario", "expected"), [("exit-without-close", 300), ("async-exit-without-close", 307)]
+)
+def test_exit_without_close_delivers_everything(
+    collector: Collector, scenario: str, expected: int
+) -> None:
+    proc = run_child(scenario, collector.url, "-", "300")
     _out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
-    assert set(collector.received) == {child.mid(i) for i in range(300)}
+    assert set(collector.received) == {child.mid(i) for i in range(expected)}
     assert not collector.duplicates
     assert not collector.invalid
 
