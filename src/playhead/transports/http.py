@@ -12,7 +12,6 @@ import atexit
 import os
 import threading
 import time
-import weakref
 from collections.abc import Generator
 from types import TracebackType
 from typing import Any
@@ -283,7 +282,9 @@ def _check_callback(name: str, fn: Any) -> None:
 
 
 # ---------------------------------------------------------------- lifecycle
-_live: weakref.WeakSet[Any] = weakref.WeakSet()
+# Strong references: a transport holding events must not be collected before it delivers them
+# (one whose worker is not running, e.g. never started, has no other owner). close() removes it.
+_live: set[Any] = set()
 
 
 def _close_all_at_exit() -> None:
