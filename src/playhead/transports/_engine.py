@@ -628,7 +628,7 @@ class Engine:
             if self.spool is not None:
                 self.in_flight -= len(items)
                 self.settled += len(items)
-                if reason != "close_timeout":
+                if reason == "retry_timeout":  # others wait for the next start, on disk
                     self.parked.extend(items)
                     self.park_until = time.monotonic() + self.opts.backoff_max
                 self.changed.notify_all()
