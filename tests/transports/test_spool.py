@@ -175,3 +175,34 @@ def test_unauthorized_events_stay_in_the_spool(tmp_path: Path, collector: Collec
     right = HttpTransport(collector.api_key, host=collector.url, spool_path=path, **FAST)
     assert right.close(10).delivered == 25
     assert len(collector.received) == 25
+
+
+def test_past_the_retry_cap_spooled_events_are_retried_later(tmp_path: Path) -> None:
+    import httpx
+
+    healthy_at = time.monotonic() + 1.5
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200 if time.monotonic() >= healthy_at else 503)
+
+    transport = HttpTransport(
+        "k",
+        host="http://collector.test",
+        http_transport=httpx.MockTransport(flaky),
+        spool_path=tmp_path / "spool.sqlite",
+        max_retry_time=0.1,
+        flush_interval=0.02,
+        backoff_base=0.01,
+        backoff_max=0.2,
+    )
+    for e in make_events(10):
+        transport.send(e)
+    report = transport.flush(5)
+    assert report.dropped == 0
+    assert report.remaining == 10  # given up for now, kept on disk
+    deadline = time.monotonic() + 10
+    while transport.stats.sent < 10 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert transport.stats.sent == 10
+    report = transport.close(2)
+    assert report.remaining == 0 and report.spooled == 0
