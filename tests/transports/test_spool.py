@@ -205,4 +205,5 @@ def test_past_the_retry_cap_spooled_events_are_retried_later(tmp_path: Path) -> 
         time.sleep(0.02)
     assert transport.stats.sent == 10
     report = transport.close(2)
-    assert report.remaining == 0 and report.spooled == 0
+    assert report.remaining == 0
+    assert report.spooled == 0
