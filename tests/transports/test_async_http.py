@@ -193,3 +193,15 @@ def test_same_configuration_checks(bad: dict[str, Any]) -> None:
 
     with pytest.raises(ConfigurationError):
         AsyncHttpTransport("k", **bad)
+
+
+def test_same_options_as_the_threaded_transport() -> None:
+    import inspect
+
+    from playhead import HttpTransport
+
+    def options(cls: type) -> dict[str, Any]:
+        params = inspect.signature(cls).parameters
+        return {n: p.default for n, p in params.items() if n != "http_transport"}
+
+    assert options(AsyncHttpTransport) == options(HttpTransport)
