@@ -7,6 +7,10 @@ from playhead._version import __version__
 from playhead.clock import Clock, FakeClock, SystemClock
 from playhead.errors import CallbackError, ConfigurationError, PlayheadError, TimelineError
 from playhead.model import Ad, AdBreak, Content
+from playhead.payload import EVENTS, Event
+from playhead.session import Session
+from playhead.stats import SessionStats
+from playhead.tracker import Tracker
 from playhead.transports import (
     CallbackTransport,
     ConsoleTransport,
@@ -17,6 +21,7 @@ from playhead.transports import (
 )
 
 __all__ = [
+    "EVENTS",
     "Ad",
     "AdBreak",
     "CallbackError",
@@ -25,13 +30,17 @@ __all__ = [
     "ConfigurationError",
     "ConsoleTransport",
     "Content",
+    "Event",
     "FakeClock",
     "FlushResult",
     "JsonlTransport",
     "MemoryTransport",
     "PlayheadError",
+    "Session",
+    "SessionStats",
     "SystemClock",
     "TimelineError",
+    "Tracker",
     "Transport",
     "__version__",
 ]

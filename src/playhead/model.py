@@ -25,8 +25,7 @@ def _length(instance: object, attribute: attrs.Attribute[Any], value: float | No
         return
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ConfigurationError(
-            f"{type(instance).__name__}.{attribute.name} must be a number of seconds, "
-            f"got {value!r}"
+            f"{type(instance).__name__}.{attribute.name} must be a number of seconds, got {value!r}"
         )
     if not math.isfinite(value) or value < 0:
         raise ConfigurationError(
@@ -84,7 +83,7 @@ class _Metadata:
         known = {k: v for k, v in data.items() if k in names and k != "extra"}
         extra = {k: v for k, v in data.items() if k not in names}
         extra.update(data.get("extra") or {})
-        return cls(**known, extra=extra)
+        return cls(**known, extra=extra)  # type: ignore[call-arg]
 
     def with_metadata(self, **metadata: Any) -> Any:
         """A copy with ``metadata`` added: spec properties replace, others go to ``extra``."""

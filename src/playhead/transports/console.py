@@ -10,8 +10,17 @@ from playhead.transports.base import BaseTransport, Payload
 
 __all__ = ["ConsoleTransport", "describe"]
 
-_SHOWN = ("asset_id", "ad_asset_id", "quartile", "seek_position", "method", "bitrate",
-          "framerate", "startupTime", "droppedFrames")
+_SHOWN = (
+    "asset_id",
+    "ad_asset_id",
+    "quartile",
+    "seek_position",
+    "method",
+    "bitrate",
+    "framerate",
+    "startupTime",
+    "droppedFrames",
+)
 
 
 def describe(payload: Payload) -> str:

@@ -1,0 +1,5 @@
+import sys
+
+from playhead.cli import main
+
+sys.exit(main())

@@ -1,0 +1,126 @@
+"""The ``playhead`` command: ``demo``, ``simulate`` (and more, registered below)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import IO, Any
+
+from playhead.errors import TimelineError
+from playhead.transports.base import Payload
+from playhead.transports.console import describe
+from playhead.transports.jsonl import dumps
+
+__all__ = ["main"]
+
+
+def _write_jsonl(payloads: list[Payload], out: IO[str]) -> None:
+    for payload in payloads:
+        out.write(dumps(payload) + "\n")
+
+
+def _summary(payloads: list[Payload]) -> str:
+    from collections import Counter
+
+    counts = Counter(p["event"] for p in payloads)
+    sessions = {p["properties"].get("session_id") for p in payloads}
+    lines = [f"{len(payloads)} events, {len(sessions)} session(s)"]
+    lines += [f"  {count:>4}  {name}" for name, count in counts.most_common()]
+    return "\n".join(lines)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Run the built-in demo session and show its events."""
+    from playhead.demo import demo_timeline
+    from playhead.testing.timeline import run_timeline
+
+    payloads = run_timeline(demo_timeline(args.heartbeat))
+    if args.json:
+        _write_jsonl(payloads, sys.stdout)
+    else:
+        print("playhead demo: a 2-minute episode with a pre-roll, a pause, a stall, a seek,")
+        print("a mid-roll (one ad skipped), a bitrate change, played to the end.\n")
+        for payload in payloads:
+            print(describe(payload))
+        print()
+        print(_summary(payloads))
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as out:
+            _write_jsonl(payloads, out)
+        print(f"\nwrote {len(payloads)} events to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    """Replay a timeline file on a fake clock; print one payload per line."""
+    from playhead.testing.timeline import run_timeline
+
+    try:
+        payloads = run_timeline(args.timeline)
+    except TimelineError as exc:
+        print(f"playhead simulate: {args.timeline}: {exc}", file=sys.stderr)
+        return 2
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as out:
+            _write_jsonl(payloads, out)
+    else:
+        _write_jsonl(payloads, sys.stdout)
+    return 0
+
+
+def _add_demo(sub: Any) -> None:
+    demo = sub.add_parser("demo", help="show a simulated playback session's events")
+    demo.add_argument("--out", metavar="FILE.jsonl", help="also write the payloads here")
+    demo.add_argument("--json", action="store_true", help="print payloads as JSON lines")
+    demo.add_argument(
+        "--heartbeat",
+        type=float,
+        default=10,
+        metavar="SECONDS",
+        help="heartbeat interval (default 10)",
+    )
+    demo.set_defaults(func=cmd_demo)
+
+
+def _add_simulate(sub: Any) -> None:
+    simulate = sub.add_parser("simulate", help="replay a timeline file on a fake clock")
+    simulate.add_argument("timeline", help="timeline JSON file")
+    simulate.add_argument("--out", metavar="FILE.jsonl", help="write here instead of stdout")
+    simulate.set_defaults(func=cmd_simulate)
+
+
+#: Subcommands: each adds its parser. Extend by appending a function.
+SUBCOMMANDS: list[Callable[[Any], None]] = [_add_demo, _add_simulate]
+
+
+def _quiet_logs() -> None:
+    """Warnings and errors to stderr; the library's debug lines stay out of the output."""
+    import logging
+
+    import structlog
+
+    structlog.configure(
+        wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING),
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="playhead", description="Video-playback analytics: raw callbacks in, events out."
+    )
+    from playhead import __version__
+
+    parser.add_argument("--version", action="version", version=f"playhead {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in SUBCOMMANDS:
+        add(sub)
+    args = parser.parse_args(argv)
+    _quiet_logs()
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

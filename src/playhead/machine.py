@@ -1,0 +1,219 @@
+"""The rule table: which raw callback may change which state, and what each change emits.
+
+One flat ``transitions`` Machine is shared by every session of the process (no ``add_model``:
+sessions are small slotted objects that keep their own ``state``, and triggers are fired with
+``MACHINE.events[name].trigger(session)``; see docs/architecture.md for the measurements behind
+this). Callbacks are names of Session methods, resolved on the session being driven, so the table
+below reads as the specification: source states, destination, guard, and the events in order.
+
+Position ticks never come here: the session handles them with a few comparisons and fires a
+trigger only when a tick reveals a change (a stall ended, a jump, a quartile).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from transitions import Machine, MachineError
+
+__all__ = ["AD_STATES", "CONTENT_STATES", "MACHINE", "STATES", "TRANSITIONS", "MachineError"]
+
+#: Every state a session can be in.
+STATES: tuple[str, ...] = (
+    "idle",  # nothing requested yet
+    "loading",  # playback requested (or an item/break boundary passed); waiting for frames
+    "playing",  # content frames advancing
+    "paused",  # content paused by the viewer
+    "buffering",  # content stalled after it had started (a rebuffer)
+    "seeking",  # a seek (or a scrub of several) is in flight
+    "interrupted",  # stopped without the viewer asking (call, device lock, background)
+    "ad_break",  # inside an ad break, between ads
+    "ad_playing",  # ad frames advancing
+    "ad_paused",
+    "ad_buffering",
+    "ended",  # Playback Completed or Exited was sent: nothing more is emitted
+)
+AD_STATES = frozenset({"ad_break", "ad_playing", "ad_paused", "ad_buffering"})
+CONTENT_STATES = frozenset({"playing", "paused", "buffering", "seeking"})
+_STARTED = [s for s in STATES if s not in ("idle", "ended")]
+
+
+def _t(trigger: str, source: Any, dest: str | None, *after: str, **extra: Any) -> dict[str, Any]:
+    rule: dict[str, Any] = {
+        "trigger": trigger,
+        "source": source,
+        "dest": dest,
+        "after": list(after),
+    }
+    rule.update(extra)
+    return rule
+
+
+#: The rules. ``dest=None`` is an internal transition: valid, no state change, no enter/exit.
+#: The first rule whose ``conditions`` hold wins.
+TRANSITIONS: list[dict[str, Any]] = [
+    # play(): playback requested.
+    _t("request_play", "idle", "loading", "_emit_playback_started"),
+    # playing(): frames advance.
+    _t("frames", "loading", "playing", conditions="_content_left"),
+    _t("frames", "paused", "playing", "_emit_resumed"),
+    _t("frames", "buffering", "playing", "_emit_buffer_completed"),
+    _t("frames", "seeking", "paused", "_emit_seek_completed", conditions="_seek_keeps_paused"),
+    _t("frames", "seeking", "playing", "_emit_seek_completed", "_emit_resumed_after_seek"),
+    _t("frames", "interrupted", "ad_playing", "_emit_resumed", conditions="_in_ad"),
+    _t("frames", "interrupted", "playing", "_emit_resumed"),
+    _t("frames", "ad_paused", "ad_playing", "_emit_resumed"),
+    _t("frames", "ad_buffering", "ad_playing", "_emit_buffer_completed"),
+    # pause()
+    _t("pause", "playing", "paused", "_emit_paused"),
+    _t("pause", "loading", "paused", "_emit_paused"),
+    _t("pause", "buffering", "paused", "_emit_buffer_completed", "_emit_paused"),
+    _t("pause", "seeking", None, "_emit_paused", "_keep_paused_after_seek"),
+    _t("pause", "ad_playing", "ad_paused", "_emit_paused"),
+    _t("pause", "ad_buffering", "ad_paused", "_emit_buffer_completed", "_emit_paused"),
+    # waiting(): a stall. Before the first frame it is startup; during a seek it is the seek's.
+    _t("stall", "playing", "buffering", "_emit_buffer_started"),
+    _t("stall", "ad_playing", "ad_buffering", "_emit_buffer_started"),
+    _t("stall", ["loading", "seeking", "paused", "ad_paused", "ad_break", "interrupted"], None),
+    # seeking() / seeked()
+    _t("seek_start", ["playing", "paused"], "seeking", "_emit_seek_started"),
+    _t("seek_start", "buffering", "seeking", "_emit_buffer_completed", "_emit_seek_started"),
+    _t("seek_start", ["seeking", "loading"], None),  # a scrub, or a bookmark before the first frame
+    _t("seek_end", "seeking", "paused", "_emit_seek_completed", conditions="_seek_keeps_paused"),
+    _t("seek_end", "seeking", "playing", "_emit_seek_completed", "_emit_resumed_after_seek"),
+    _t("seek_end", "loading", None),
+    # ended(): the current content item reached its end.
+    _t(
+        "content_end",
+        ["playing", "paused", "buffering", "seeking", "loading"],
+        "ended",
+        "_finish_content",
+        "_emit_playback_completed",
+        conditions="_nothing_after_content",
+    ),
+    _t(
+        "content_end",
+        ["playing", "paused", "buffering", "seeking", "loading"],
+        "loading",
+        "_finish_content",
+    ),
+    # content_start(): the next item of a playlist, possibly cutting the current one short.
+    _t(
+        "switch_item",
+        ["playing", "paused", "buffering", "seeking", "interrupted"],
+        "loading",
+        "_switch_item",
+    ),
+    _t("switch_item", ["idle", "loading"], None, "_switch_item"),
+    # Ads.
+    _t(
+        "break_start",
+        ["loading", "playing", "paused", "buffering", "seeking", "interrupted"],
+        "ad_break",
+        before=["_open_break"],
+    ),
+    # The new ad is set up in ``before`` so that entering ad_playing already sees it.
+    _t(
+        "ad_begin",
+        ["loading", "playing", "paused", "buffering", "seeking", "interrupted"],
+        "ad_playing",
+        "_emit_ad_started",
+        before=["_open_break", "_setup_ad"],
+    ),
+    _t(
+        "ad_begin",
+        ["ad_break", "ad_playing", "ad_paused", "ad_buffering"],
+        "ad_playing",
+        "_emit_ad_started",
+        before=["_close_ad", "_setup_ad"],
+    ),
+    _t("ad_finish", ["ad_playing", "ad_paused", "ad_buffering"], "ad_break", "_complete_ad"),
+    _t("ad_skip", ["ad_playing", "ad_paused", "ad_buffering"], "ad_break", "_skip_ad"),
+    _t(
+        "break_end",
+        ["ad_break", "ad_playing", "ad_paused", "ad_buffering"],
+        "ended",
+        "_close_ad",
+        "_close_break",
+        "_emit_playback_completed",
+        conditions="_session_done",
+    ),
+    _t(
+        "break_end",
+        ["ad_break", "ad_playing", "ad_paused", "ad_buffering"],
+        "loading",
+        "_close_ad",
+        "_close_break",
+    ),
+    # interrupt() / exit()
+    _t("interrupt", "buffering", "interrupted", "_emit_buffer_completed", "_emit_interrupted"),
+    _t("interrupt", "ad_buffering", "interrupted", "_emit_buffer_completed", "_emit_interrupted"),
+    _t("interrupt", "seeking", "interrupted", "_emit_seek_completed", "_emit_interrupted"),
+    _t(
+        "interrupt",
+        ["loading", "playing", "paused", "ad_playing", "ad_paused"],
+        "interrupted",
+        "_emit_interrupted",
+    ),
+    # exit(): Exited, unless all content was seen (a declared post-roll that never came).
+    # Intervals still open (a stall, a seek, an ad) stay open: the viewer left during them.
+    _t("leave", _STARTED, "ended", "_emit_playback_completed", conditions="_all_content_seen"),
+    _t("leave", _STARTED, "ended", "_emit_exited"),
+    _t("leave", "idle", "ended"),
+]
+
+#: The callbacks run when a state is entered or left (frames advancing, timers stopping).
+STATE_CALLBACKS: dict[str, dict[str, str]] = {
+    "playing": {"on_enter": "_content_frames", "on_exit": "_frames_stop"},
+    "ad_playing": {"on_enter": "_ad_frames", "on_exit": "_frames_stop"},
+    "ended": {"on_enter": "_stop_timers"},
+}
+
+
+def _states() -> list[dict[str, Any]]:
+    return [{"name": name, **STATE_CALLBACKS.get(name, {})} for name in STATES]
+
+
+def build_machine(**options: Any) -> Machine:
+    """A Machine from the table; ``options`` go to transitions (e.g. for diagrams)."""
+    return Machine(
+        model=None,
+        states=_states(),
+        transitions=TRANSITIONS,
+        initial="idle",
+        auto_transitions=False,
+        ignore_invalid_triggers=False,
+        **options,
+    )
+
+
+#: The one Machine every session shares.
+MACHINE = build_machine()
+EVENTS = MACHINE.events
+
+
+def mermaid_diagram() -> str:
+    """The state diagram as Mermaid text, drawn by transitions' mermaid backend from the table.
+
+    Used offline (docs), never per live session: diagram machines keep a graph per model.
+    """
+    from transitions.extensions.diagrams import GraphMachine
+
+    class _Model:
+        pass
+
+    machine = GraphMachine(
+        model=_Model(),
+        states=list(STATES),
+        transitions=[
+            {k: v for k, v in rule.items() if k in ("trigger", "source", "dest", "conditions")}
+            for rule in TRANSITIONS
+            if rule["dest"] is not None
+        ],
+        initial="idle",
+        auto_transitions=False,
+        graph_engine="mermaid",
+        show_conditions=True,
+    )
+    source: str = machine.get_graph().source
+    return source

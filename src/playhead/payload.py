@@ -1,0 +1,86 @@
+"""The 17 events of the Video Spec, and the wire payloads that carry them."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from playhead._version import __version__
+from playhead.clock import Clock, format_timestamp
+
+__all__ = ["EVENTS", "Event", "PayloadFactory"]
+
+
+class Event:
+    """The event names, as constants (``playhead.Event.PAUSED``)."""
+
+    PLAYBACK_STARTED = "Video Playback Started"
+    PAUSED = "Video Playback Paused"
+    INTERRUPTED = "Video Playback Interrupted"
+    BUFFER_STARTED = "Video Playback Buffer Started"
+    BUFFER_COMPLETED = "Video Playback Buffer Completed"
+    SEEK_STARTED = "Video Playback Seek Started"
+    SEEK_COMPLETED = "Video Playback Seek Completed"
+    RESUMED = "Video Playback Resumed"
+    PLAYBACK_COMPLETED = "Video Playback Completed"
+    EXITED = "Video Playback Exited"
+    CONTENT_STARTED = "Video Content Started"
+    CONTENT_PLAYING = "Video Content Playing"
+    CONTENT_COMPLETED = "Video Content Completed"
+    AD_STARTED = "Video Ad Started"
+    AD_PLAYING = "Video Ad Playing"
+    AD_COMPLETED = "Video Ad Completed"
+    QUALITY_UPDATED = "Video Quality Updated"
+
+
+#: All 17 names, in the spec's order.
+EVENTS: tuple[str, ...] = tuple(
+    value for name, value in vars(Event).items() if not name.startswith("_")
+)
+
+LIBRARY = {"name": "playhead", "version": __version__}
+
+
+class PayloadFactory:
+    """Wraps event properties into ``/v1/track`` payloads for one identity.
+
+    Exactly one of ``userId`` / ``anonymousId`` is set (the spec's ``oneOf`` rejects both),
+    every payload gets a fresh uuid4 ``messageId`` and a millisecond UTC ``timestamp`` from
+    the clock, and ``context.library`` names playhead.
+    """
+
+    __slots__ = ("_clock", "_context", "_id_key", "_id_value", "_integrations")
+
+    def __init__(
+        self,
+        clock: Clock,
+        *,
+        user_id: str | None,
+        anonymous_id: str | None,
+        context: Mapping[str, Any] | None,
+        integrations: Mapping[str, Any] | None,
+    ) -> None:
+        self._clock = clock
+        if user_id is not None:
+            self._id_key, self._id_value = "userId", user_id
+        else:
+            self._id_key, self._id_value = "anonymousId", str(anonymous_id)
+        merged: dict[str, Any] = dict(context or {})
+        merged["library"] = dict(LIBRARY)
+        self._context = merged
+        self._integrations = dict(integrations) if integrations else None
+
+    def build(self, event: str, properties: dict[str, Any]) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "type": "track",
+            "event": event,
+            self._id_key: self._id_value,
+            "properties": properties,
+            "messageId": str(uuid.uuid4()),
+            "timestamp": format_timestamp(self._clock.now()),
+            "context": dict(self._context),
+        }
+        if self._integrations is not None:
+            payload["integrations"] = self._integrations
+        return payload
