@@ -219,6 +219,7 @@ class _Builder:
         self.offset: float | None = None
         self.lines: list[list[tuple[float, float]]] = []
         self.content_length: float | None = None
+        self.last_at = 0.0
 
     def shown(self) -> str | None:
         for overlay in _OVERLAY_PRIORITY:
@@ -272,29 +273,10 @@ class _Builder:
             length = float(props["total_length"])
             self.content_length = max(self.content_length or 0.0, length)
 
-        if event == "Video Playback Started":
+        if event.startswith("Video Content"):
+            self.content_event(at, event, position)
+        elif event == "Video Playback Started":
             self.mode = "loading"
-        elif event == "Video Content Started":
-            self.mode = "content"
-            self.content_active = True
-            self.overlays.clear()
-            self.offset = None
-            self.switch(at)
-            self.set_content(at, position or 0.0, new_line=True)
-        elif event == "Video Content Playing":
-            if self.mode != "content":
-                self.mode = "content"
-                self.overlays.clear()
-            self.switch(at)
-            if position is not None:
-                self.set_content(at, position)
-        elif event == "Video Content Completed":
-            if position is not None:
-                self.switch(at)
-                self.set_content(at, position)
-            self.content_active = False
-            self.mode = "loading"
-            self.anchor = None
         elif event == "Video Ad Started":
             self.mode = "ad"
             self.overlays.clear()
@@ -328,6 +310,40 @@ class _Builder:
         if event.startswith("Video Playback") and self.mode == "content" and position is not None:
             self.playback_position(at, event, position)
         self.switch(at)
+        self.last_at = at
+
+    def content_event(self, at: float, event: str, position: float | None) -> None:
+        if event == "Video Content Started":
+            self.mode = "content"
+            self.content_active = True
+            self.overlays.clear()
+            self.offset = None
+            self.switch(at)
+            self.set_content(at, position or 0.0, new_line=True)
+            return
+        if self.mode != "content" and self.content_active:
+            self.resume_content(at, position)
+        if position is not None:
+            self.switch(at)
+            self.set_content(at, position)
+        if event == "Video Content Completed":
+            self.content_active = False
+            self.mode = "loading"
+            self.anchor = None
+
+    def resume_content(self, at: float, position: float | None) -> None:
+        """Content shows up again without a signal (after a skipped ad): when did it resume?
+
+        Its playhead was frozen during the ad, so a position ``p`` reached at ``at`` means frames
+        have advanced since ``at - (p - frozen)`` (never before the previous event).
+        """
+        since = at
+        frozen = self.content_now(at)
+        if position is not None and frozen is not None and position >= frozen:
+            since = min(at, max(self.last_at, at - (position - frozen)))
+        self.mode = "content"
+        self.overlays.clear()
+        self.switch(since)
 
     def playback_position(self, at: float, event: str, position: float) -> None:
         """Use a playback-frame position (ads and earlier items included) for the playhead."""

@@ -26,6 +26,7 @@ from typing import Any
 import attrs
 
 from playhead.model import Ad, AdBreak, Content
+from playhead.transports.base import Transport
 
 __all__ = ["CALLBACKS", "DEFAULT_START", "TimelineBuilder"]
 
@@ -109,6 +110,7 @@ class TimelineBuilder:
         ad_breaks: Iterable[AdBreak | Mapping[str, Any]] = (),
         livestream: bool = False,
         session_id: str | None = None,
+        properties: Mapping[str, Any] | None = None,
         start: str = DEFAULT_START,
         **tracker: Any,
     ) -> None:
@@ -121,6 +123,7 @@ class TimelineBuilder:
         self._ad_breaks = [_ad_break_dict(item) for item in ad_breaks]
         self._livestream = livestream
         self._session_id = session_id
+        self._properties = dict(properties) if properties else None
         self._start = start
         self._steps: list[dict[str, Any]] = []
         self._now = 0.0
@@ -327,12 +330,18 @@ class TimelineBuilder:
         }
         if self._session_id is not None:
             session["session_id"] = self._session_id
-        return {
+        if self._properties is not None:
+            session["properties"] = dict(self._properties)
+        timeline: dict[str, Any] = {
             "tracker": dict(self._tracker),
             "session": session,
             "start": self._start,
             "steps": self.steps,
         }
+        if self._now > (self._steps[-1]["at"] if self._steps else 0.0):
+            # Time left after the last step still runs (heartbeats fall due in it).
+            timeline["end"] = self._now
+        return timeline
 
     def to_json(self, indent: int | None = 2) -> str:
         """The timeline as JSON text (what ``playhead simulate`` reads)."""
@@ -344,12 +353,14 @@ class TimelineBuilder:
         target.write_text(self.to_json() + "\n", encoding="utf-8")
         return target
 
-    def run(self) -> list[dict[str, Any]]:
-        """Replay the timeline on a fake clock; the payloads it emits, in order."""
-        from playhead.testing import run_timeline  # type: ignore[attr-defined,unused-ignore]
+    def run(self, transport: Transport | None = None) -> list[dict[str, Any]]:
+        """Replay the timeline on a fake clock; the payloads it emits, in order.
 
-        payloads: list[dict[str, Any]] = run_timeline(self.to_dict())
-        return payloads
+        With ``transport`` given, the payloads also go there (see ``run_timeline``).
+        """
+        from playhead.testing.timeline import run_timeline
+
+        return run_timeline(self.to_dict(), transport)
 
     @classmethod
     def from_dict(cls, timeline: Mapping[str, Any]) -> TimelineBuilder:
@@ -360,6 +371,7 @@ class TimelineBuilder:
             ad_breaks=session.get("ad_breaks", ()),
             livestream=bool(session.get("livestream", False)),
             session_id=session.get("session_id"),
+            properties=session.get("properties"),
             start=str(timeline.get("start", DEFAULT_START)),
             **dict(timeline.get("tracker") or {}),
         )
@@ -367,6 +379,8 @@ class TimelineBuilder:
             arguments = {k: v for k, v in step.items() if k not in ("at", "call")}
             builder.at(float(step.get("at", builder.now)))
             builder.call(str(step["call"]), **arguments)
+        if timeline.get("end") is not None:
+            builder.at(float(timeline["end"]))
         return builder
 
     def __len__(self) -> int:
@@ -385,6 +399,8 @@ class TimelineBuilder:
             head.append("livestream=True")
         if self._session_id is not None:
             head.append(f"session_id={self._session_id!r}")
+        if self._properties is not None:
+            head.append(f"properties={self._properties!r}")
         if self._start != DEFAULT_START:
             head.append(f"start={self._start!r}")
         parts = [f"TimelineBuilder({', '.join(head)})"]
@@ -395,4 +411,6 @@ class TimelineBuilder:
                 previous = step["at"]
             arguments = ", ".join(f"{k}={v!r}" for k, v in step.items() if k not in ("at", "call"))
             parts.append(f".call({step['call']!r}{', ' if arguments else ''}{arguments})")
+        if self._now != previous:
+            parts.append(f".at({self._now!r})")
         return "".join(parts)

@@ -28,12 +28,14 @@ import pytest
 
 from playhead.clock import FakeClock
 from playhead.model import Content
+from playhead.session import Session
 from playhead.testing.sequence import (
     EventSequence,
     assert_event_sequence,
     event_sequence,
     sequence_diff,
 )
+from playhead.tracker import Tracker
 from playhead.transports.memory import MemoryTransport
 
 __all__ = [
@@ -119,10 +121,8 @@ def tracker(
     fake_clock: FakeClock,
     memory_transport: MemoryTransport,
     playhead_tracker_options: dict[str, Any],
-) -> Iterator[Any]:
+) -> Iterator[Tracker]:
     """A Tracker sending to ``memory_transport`` on ``fake_clock``; closed after the test."""
-    from playhead import Tracker  # type: ignore[attr-defined,unused-ignore]
-
     options = {**playhead_tracker_options, **_marker_options(request, "tracker")}
     options.setdefault("transport", memory_transport)
     options.setdefault("clock", fake_clock)
@@ -133,8 +133,8 @@ def tracker(
 
 @pytest.fixture
 def session(
-    request: pytest.FixtureRequest, tracker: Any, playhead_session_options: dict[str, Any]
-) -> Any:
+    request: pytest.FixtureRequest, tracker: Tracker, playhead_session_options: dict[str, Any]
+) -> Session:
     """A session of ``tracker`` playing one 600 s item, ``content-1``, with no ads."""
     options = {**playhead_session_options, **_marker_options(request, "session")}
     return tracker.session(**options)
