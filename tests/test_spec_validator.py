@@ -1,0 +1,41 @@
+"""The validator the other tests rely on must reject what the spec rejects."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import assert_valid
+
+BASE = {
+    "type": "track",
+    "event": "Video Playback Paused",
+    "userId": "u1",
+    "properties": {"session_id": "s", "position": 10, "total_length": 100},
+}
+
+
+def test_accepts_a_plain_paused_event() -> None:
+    assert_valid(dict(BASE))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"anonymousId": "a1"},  # both ids: matches both oneOf variants
+        {"event": "Video Playback Rewound"},  # not one of the 17
+        {"properties": {"position": 10.5}},  # positions are integers
+        {"properties": {"total_length": None}},
+        {"type": "page"},
+    ],
+)
+def test_rejects_what_the_spec_rejects(change: dict[str, object]) -> None:
+    payload = {**BASE, **change}
+    with pytest.raises(AssertionError):
+        assert_valid(payload)
+
+
+def test_rejects_a_payload_without_identity() -> None:
+    payload = dict(BASE)
+    del payload["userId"]
+    with pytest.raises(AssertionError):
+        assert_valid(payload)
