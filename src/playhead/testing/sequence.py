@@ -151,6 +151,42 @@ def _filtered(payloads: Sequence[Payload], ignore: Iterable[str]) -> list[tuple[
     return [(i, p) for i, p in enumerate(payloads) if p.get("event") not in skipped]
 
 
+def _exact_matches(wanted: list[ExpectedEvent], actual: list[Payload]) -> list[tuple[int, int]]:
+    """The longest run of (expected, actual) index pairs that match exactly, in order.
+
+    Aligning on full matches (name and properties) rather than on names alone keeps a right
+    event beside its expectation when a same-named event is missing or extra next to it.
+    """
+    n, m = len(wanted), len(actual)
+    if n * m > 250_000:  # very long sequences: align on names only
+        names = difflib.SequenceMatcher(
+            a=[w.event for w in wanted], b=[str(p.get("event")) for p in actual], autojunk=False
+        )
+        return [
+            (block.a + k, block.b + k)
+            for block in names.get_matching_blocks()
+            for k in range(block.size)
+            if not wanted[block.a + k].mismatches(actual[block.b + k])
+        ]
+    match = [[not w.mismatches(p) for p in actual] for w in wanted]
+    lengths = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        row, below = lengths[i], lengths[i + 1]
+        for j in range(m - 1, -1, -1):
+            row[j] = below[j + 1] + 1 if match[i][j] else max(below[j], row[j + 1])
+    pairs = []
+    i = j = 0
+    while i < n and j < m:
+        if match[i][j] and lengths[i][j] == lengths[i + 1][j + 1] + 1:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif lengths[i + 1][j] >= lengths[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return pairs
+
+
 def sequence_diff(
     payloads: Any, expected: Iterable[Expected], *, ignore: Iterable[str] = ()
 ) -> str | None:
@@ -160,11 +196,9 @@ def sequence_diff(
     MemoryTransport). Events named in ``ignore`` (e.g. ``"Content Playing"`` heartbeats) are
     left out of the comparison.
     """
+    ignore = tuple(ignore)
     wanted = [ExpectedEvent.parse(item) for item in expected]
     actual = _filtered(_payload_list(payloads), ignore)
-    matcher = difflib.SequenceMatcher(
-        a=[w.event for w in wanted], b=[str(p.get("event")) for _, p in actual], autojunk=False
-    )
     rows: list[tuple[str, str, str, str, str, list[str]]] = []
     differences = 0
 
@@ -187,28 +221,36 @@ def sequence_diff(
         index, payload = actual[j]
         rows.append(("+", "", "", str(index), _describe_actual(payload, ()), []))
 
-    for op, a0, a1, b0, b1 in matcher.get_opcodes():
-        if op == "equal":
-            for k in range(a1 - a0):
-                pair(a0 + k, b0 + k)
-        elif op == "delete":
-            for i in range(a0, a1):
+    def gap(a0: int, a1: int, b0: int, b1: int) -> None:
+        """Between two exact matches, same-named events pair up as differing rows."""
+        matcher = difflib.SequenceMatcher(
+            a=[w.event for w in wanted[a0:a1]],
+            b=[str(p.get("event")) for _, p in actual[b0:b1]],
+            autojunk=False,
+        )
+        for op, i0, i1, j0, j1 in matcher.get_opcodes():
+            if op == "equal":
+                for k in range(i1 - i0):
+                    pair(a0 + i0 + k, b0 + j0 + k)
+                continue
+            for i in range(a0 + i0, a0 + i1):
                 missing(i)
-        elif op == "insert":
-            for j in range(b0, b1):
+            for j in range(b0 + j0, b0 + j1):
                 unexpected(j)
-        else:  # replace: show each expected event beside the event that came instead
-            for i in range(a0, a1):
-                missing(i)
-            for j in range(b0, b1):
-                unexpected(j)
+
+    a_next = b_next = 0
+    for i, j in _exact_matches(wanted, [p for _, p in actual]):
+        gap(a_next, i, b_next, j)
+        pair(i, j)
+        a_next, b_next = i + 1, j + 1
+    gap(a_next, len(wanted), b_next, len(actual))
     if differences == 0:
         return None
 
     width = max([len("expected"), *(len(r[2]) for r in rows)])
     lines = [
         f"event sequence differs: expected {len(wanted)} events, got {len(actual)}"
-        + (f" (ignoring {', '.join(sorted(ignore))})" if ignore else "")
+        + (f" (ignoring {', '.join(ignore)})" if ignore else "")
         + f"; {differences} difference{'s' if differences != 1 else ''}",
         "  (! differs, - missing, + unexpected)",
         f"     {'#':>3}  {'expected':<{width}}  {'#':>3}  actual",
