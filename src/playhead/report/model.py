@@ -220,6 +220,9 @@ class _Builder:
         self.lines: list[list[tuple[float, float]]] = []
         self.content_length: float | None = None
         self.last_at = 0.0
+        # After an ad break the content is assumed to play at once; the next content event
+        # tells when it really did (see resume_content).
+        self.assumed_resume = False
 
     def shown(self) -> str | None:
         for overlay in _OVERLAY_PRIORITY:
@@ -288,6 +291,10 @@ class _Builder:
         elif event == "Video Ad Completed":
             self.mode = "content" if self.content_active else "loading"
             self.offset = None
+            self.switch(at)
+            self.assumed_resume = self.content_active
+            self.last_at = at
+            return
         elif event == "Video Playback Paused":
             self.overlays.add("paused")
         elif event == "Video Playback Resumed":
@@ -309,6 +316,8 @@ class _Builder:
 
         if event.startswith("Video Playback") and self.mode == "content" and position is not None:
             self.playback_position(at, event, position)
+        if not event.startswith(("Video Content", "Video Quality")):
+            self.assumed_resume = False
         self.switch(at)
         self.last_at = at
 
@@ -323,6 +332,9 @@ class _Builder:
             return
         if self.mode != "content" and self.content_active:
             self.resume_content(at, position)
+        elif self.assumed_resume and position is not None:
+            self.correct_resume(at, position)
+        self.assumed_resume = False
         if position is not None:
             self.switch(at)
             self.set_content(at, position)
@@ -330,6 +342,18 @@ class _Builder:
             self.content_active = False
             self.mode = "loading"
             self.anchor = None
+
+    def correct_resume(self, at: float, position: float) -> None:
+        """Content was assumed to resume at the end of an ad; move that to when it did."""
+        if self.anchor is None or self.current != "playing":
+            return
+        since, frozen = self.anchor
+        resumed = at - (position - frozen)
+        if since + 0.001 < resumed <= at:
+            self.bands.append(Band("loading", self.current_since, resumed))
+            self.current_since = resumed
+            self.anchor = (resumed, frozen)
+            self.point(resumed, frozen)
 
     def resume_content(self, at: float, position: float | None) -> None:
         """Content shows up again without a signal (after a skipped ad): when did it resume?
