@@ -262,3 +262,12 @@ def test_livestream_has_no_total_length(harness: Harness) -> None:
 def test_session_ids_differ_between_sessions(harness: Harness) -> None:
     tracker = harness.tracker()
     assert tracker.session().session_id != tracker.session().session_id
+
+
+def test_a_with_block_ends_the_session(harness: Harness) -> None:
+    with harness.session(content=[EP]) as session:
+        session.play()
+        session.playing(0)
+        harness.advance(3)
+    assert harness.names()[-1] == "Video Playback Exited"
+    assert session.state == "ended"

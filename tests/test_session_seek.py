@@ -171,3 +171,17 @@ def test_seek_positions_include_ads_seen(harness: Harness) -> None:
     session.seeking(50)
     seek = harness.props("Video Playback Seek Started")
     assert (seek["position"], seek["seek_position"]) == (15, 60)
+
+
+def test_playing_during_a_seek_from_pause_lands_and_resumes(harness: Harness) -> None:
+    session = started(harness)
+    harness.advance(10)
+    session.pause()
+    session.seeking(50)
+    session.playing()
+    assert session.state == "playing"
+    assert harness.names()[-3:] == [
+        "Video Playback Seek Started",
+        "Video Playback Seek Completed",
+        "Video Playback Resumed",
+    ]

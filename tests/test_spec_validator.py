@@ -39,3 +39,27 @@ def test_rejects_a_payload_without_identity() -> None:
     del payload["userId"]
     with pytest.raises(AssertionError):
         assert_valid(payload)
+
+
+def test_the_fast_per_event_check_agrees_with_the_whole_schema() -> None:
+    from tests.conftest import EVENT_VALIDATORS, TRACK_VALIDATOR
+
+    assert len(EVENT_VALIDATORS) == 17
+    samples = [
+        dict(BASE),
+        {**BASE, "anonymousId": "a"},
+        {**BASE, "properties": {"position": 1.5}},
+        {**BASE, "event": "Video Ad Playing", "properties": {"quartile": 2}},
+        {**BASE, "event": "Video Ad Playing", "properties": {"quartile": "2"}},
+    ]
+    for payload in samples:
+        fast = EVENT_VALIDATORS[payload["event"]].is_valid(payload)
+        assert fast == TRACK_VALIDATOR.is_valid(payload)
+
+
+def test_playhead_knows_exactly_the_spec_events() -> None:
+    import playhead
+    from tests.conftest import EVENT_VALIDATORS
+
+    assert sorted(playhead.EVENTS) == sorted(EVENT_VALIDATORS)
+    assert playhead.Event.SEEK_STARTED == "Video Playback Seek Started"

@@ -110,7 +110,8 @@ def _quiet_logs() -> None:
 
     structlog.configure(
         wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        # Looked up at each call, so a replaced sys.stderr (tests, redirection) is honoured.
+        logger_factory=lambda *args: structlog.PrintLogger(sys.stderr),
     )
 
 

@@ -36,6 +36,10 @@ STATES: tuple[str, ...] = (
 AD_STATES = frozenset({"ad_break", "ad_playing", "ad_paused", "ad_buffering"})
 CONTENT_STATES = frozenset({"playing", "paused", "buffering", "seeking"})
 _STARTED = [s for s in STATES if s not in ("idle", "ended")]
+_CONTENT = ["playing", "paused", "buffering", "seeking"]
+_CONTENT_OR_LOADING = ["loading", *_CONTENT]
+_AD_RUNNING = ["ad_playing", "ad_paused", "ad_buffering"]
+_AD = ["ad_break", *_AD_RUNNING]
 
 
 def _t(trigger: str, source: Any, dest: str | None, *after: str, **extra: Any) -> dict[str, Any]:
@@ -51,6 +55,7 @@ def _t(trigger: str, source: Any, dest: str | None, *after: str, **extra: Any) -
 
 #: The rules. ``dest=None`` is an internal transition: valid, no state change, no enter/exit.
 #: The first rule whose ``conditions`` hold wins.
+# fmt: off
 TRANSITIONS: list[dict[str, Any]] = [
     # play(): playback requested.
     _t("request_play", "idle", "loading", "_emit_playback_started"),
@@ -58,7 +63,6 @@ TRANSITIONS: list[dict[str, Any]] = [
     _t("frames", "loading", "playing", conditions="_content_left"),
     _t("frames", "paused", "playing", "_emit_resumed"),
     _t("frames", "buffering", "playing", "_emit_buffer_completed"),
-    _t("frames", "seeking", "paused", "_emit_seek_completed", conditions="_seek_keeps_paused"),
     _t("frames", "seeking", "playing", "_emit_seek_completed", "_emit_resumed_after_seek"),
     _t("frames", "interrupted", "ad_playing", "_emit_resumed", conditions="_in_ad"),
     _t("frames", "interrupted", "playing", "_emit_resumed"),
@@ -78,89 +82,41 @@ TRANSITIONS: list[dict[str, Any]] = [
     # seeking() / seeked()
     _t("seek_start", ["playing", "paused"], "seeking", "_emit_seek_started"),
     _t("seek_start", "buffering", "seeking", "_emit_buffer_completed", "_emit_seek_started"),
-    _t("seek_start", ["seeking", "loading"], None),  # a scrub, or a bookmark before the first frame
+    _t("seek_start", ["seeking", "loading"], None),  # a scrub; a bookmark before the first frame
     _t("seek_end", "seeking", "paused", "_emit_seek_completed", conditions="_seek_keeps_paused"),
     _t("seek_end", "seeking", "playing", "_emit_seek_completed", "_emit_resumed_after_seek"),
     _t("seek_end", "loading", None),
     # ended(): the current content item reached its end.
-    _t(
-        "content_end",
-        ["playing", "paused", "buffering", "seeking", "loading"],
-        "ended",
-        "_finish_content",
-        "_emit_playback_completed",
-        conditions="_nothing_after_content",
-    ),
-    _t(
-        "content_end",
-        ["playing", "paused", "buffering", "seeking", "loading"],
-        "loading",
-        "_finish_content",
-    ),
+    _t("content_end", _CONTENT_OR_LOADING, "ended", "_finish_content", "_emit_playback_completed",
+       conditions="_nothing_after_content"),
+    _t("content_end", _CONTENT_OR_LOADING, "loading", "_finish_content"),
     # content_start(): the next item of a playlist, possibly cutting the current one short.
-    _t(
-        "switch_item",
-        ["playing", "paused", "buffering", "seeking", "interrupted"],
-        "loading",
-        "_switch_item",
-    ),
+    _t("switch_item", [*_CONTENT, "interrupted"], "loading", "_switch_item", before=["_cut_in"]),
     _t("switch_item", ["idle", "loading"], None, "_switch_item"),
-    # Ads.
-    _t(
-        "break_start",
-        ["loading", "playing", "paused", "buffering", "seeking", "interrupted"],
-        "ad_break",
-        before=["_open_break"],
-    ),
-    # The new ad is set up in ``before`` so that entering ad_playing already sees it.
-    _t(
-        "ad_begin",
-        ["loading", "playing", "paused", "buffering", "seeking", "interrupted"],
-        "ad_playing",
-        "_emit_ad_started",
-        before=["_open_break", "_setup_ad"],
-    ),
-    _t(
-        "ad_begin",
-        ["ad_break", "ad_playing", "ad_paused", "ad_buffering"],
-        "ad_playing",
-        "_emit_ad_started",
-        before=["_close_ad", "_setup_ad"],
-    ),
-    _t("ad_finish", ["ad_playing", "ad_paused", "ad_buffering"], "ad_break", "_complete_ad"),
-    _t("ad_skip", ["ad_playing", "ad_paused", "ad_buffering"], "ad_break", "_skip_ad"),
-    _t(
-        "break_end",
-        ["ad_break", "ad_playing", "ad_paused", "ad_buffering"],
-        "ended",
-        "_close_ad",
-        "_close_break",
-        "_emit_playback_completed",
-        conditions="_session_done",
-    ),
-    _t(
-        "break_end",
-        ["ad_break", "ad_playing", "ad_paused", "ad_buffering"],
-        "loading",
-        "_close_ad",
-        "_close_break",
-    ),
+    # Ads. A pause or stall that an ad boundary cuts into is closed when frames next advance
+    # (``_cut_in``); the new ad is set up in ``before`` so that entering ad_playing sees it.
+    _t("break_start", [*_CONTENT_OR_LOADING, "interrupted"], "ad_break",
+       before=["_cut_in", "_close_ad", "_open_break"]),
+    _t("ad_begin", [*_CONTENT_OR_LOADING, "interrupted", *_AD], "ad_playing", "_emit_ad_started",
+       before=["_cut_in", "_close_ad", "_open_break", "_setup_ad"]),
+    _t("ad_finish", _AD_RUNNING, "ad_break", "_complete_ad", before=["_cut_in"]),
+    _t("ad_skip", _AD_RUNNING, "ad_break", "_skip_ad", before=["_cut_in"]),
+    _t("break_end", _AD, "ended", "_close_ad", "_close_break", "_emit_playback_completed",
+       conditions="_session_done", before=["_cut_in"]),
+    _t("break_end", _AD, "loading", "_close_ad", "_close_break", before=["_cut_in"]),
     # interrupt() / exit()
     _t("interrupt", "buffering", "interrupted", "_emit_buffer_completed", "_emit_interrupted"),
     _t("interrupt", "ad_buffering", "interrupted", "_emit_buffer_completed", "_emit_interrupted"),
-    _t("interrupt", "seeking", "interrupted", "_emit_seek_completed", "_emit_interrupted"),
-    _t(
-        "interrupt",
-        ["loading", "playing", "paused", "ad_playing", "ad_paused"],
-        "interrupted",
-        "_emit_interrupted",
-    ),
+    _t("interrupt", "seeking", "interrupted", "_close_seek", "_emit_interrupted"),
+    _t("interrupt", ["loading", "playing", "paused", "ad_playing", "ad_paused"], "interrupted",
+       "_emit_interrupted"),
     # exit(): Exited, unless all content was seen (a declared post-roll that never came).
     # Intervals still open (a stall, a seek, an ad) stay open: the viewer left during them.
     _t("leave", _STARTED, "ended", "_emit_playback_completed", conditions="_all_content_seen"),
     _t("leave", _STARTED, "ended", "_emit_exited"),
     _t("leave", "idle", "ended"),
 ]
+# fmt: on
 
 #: The callbacks run when a state is entered or left (frames advancing, timers stopping).
 STATE_CALLBACKS: dict[str, dict[str, str]] = {

@@ -26,6 +26,10 @@ def check_position(value: object, total: float | None) -> tuple[float | None, st
     return position, None
 
 
+#: Clock arithmetic leaves 99.99999999 where 100 was meant; flooring must not lose the second.
+_EPSILON = 1e-6
+
+
 def seconds(value: float) -> int:
     """The spec's integer seconds: floored, never negative."""
-    return int(value) if value > 0 else 0
+    return int(value + _EPSILON) if value > 0 else 0

@@ -227,6 +227,13 @@ class Session:
     def __repr__(self) -> str:
         return f"<Session {self.session_id} state={self.state}>"
 
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Leaving the ``with`` block is the viewer leaving: Exited, unless it completed."""
+        self.exit()
+
     # ------------------------------------------------------------------ raw callbacks
 
     @_callback
@@ -266,7 +273,9 @@ class Session:
         """The viewer paused (content or ad)."""
         if position is not None:
             self._update_position(position, "pause")
-        if self.state in ("paused", "ad_paused"):
+        if self.state in ("paused", "ad_paused") or (
+            self.state == "seeking" and self._seek_from_paused
+        ):
             self._ignore("pause", "already paused", duplicate=True)
             return
         self._fire("pause", "pause")
@@ -368,7 +377,7 @@ class Session:
     @_callback
     def ad_time_update(self, position: float) -> None:
         """The ad playhead moved (seconds into the current ad)."""
-        if self._ad is None:
+        if self._ad is None or self.state == "ended":
             self._ignore("ad_time_update", "no ad is playing")
             return
         previous = self._ad_pos
@@ -461,6 +470,8 @@ class Session:
     @_callback
     def exit(self, position: float | None = None) -> None:
         """The viewer left. Exited, or Playback Completed when all content was seen."""
+        if self.state == "ended":
+            return  # closing the player after the session completed: the normal ending
         if position is not None:
             self._update_position(position, "exit")
         self._fire("leave", "exit")
@@ -787,7 +798,7 @@ class Session:
         if self._from == "buffering":
             self._emit_buffer_completed()
         elif self._from == "seeking":
-            self._emit_seek_completed()
+            self._close_seek()
         elif self._from == "paused":
             self._pending.append(Event.RESUMED)
         if self._item_started:
@@ -808,26 +819,36 @@ class Session:
     def _switch_item(self) -> None:
         item, index = self._next
         self._next = None
-        self._cut_in()
         if self._item_started:
             self._finished += self._pos  # an abandoned item counts what was watched
         self._pos = 0.0
         self._select(item, index)
 
     def _cut_in(self) -> None:
-        """An ad or item change cuts in: a pause or stall it leaves open closes later."""
+        """An ad or item boundary cuts in: a pause or stall it leaves open closes later."""
         source = self._from
-        if source in ("paused", "interrupted") and Event.RESUMED not in self._pending:
-            self._pending.append(Event.RESUMED)
-        elif source == "buffering" and Event.BUFFER_COMPLETED not in self._pending:
-            self._pending.append(Event.BUFFER_COMPLETED)
+        if source in ("paused", "ad_paused", "interrupted"):
+            if Event.RESUMED not in self._pending:
+                self._pending.append(Event.RESUMED)
+        elif source in ("buffering", "ad_buffering"):
+            if Event.BUFFER_COMPLETED not in self._pending:
+                self._pending.append(Event.BUFFER_COMPLETED)
         elif source == "seeking":
-            self._emit_seek_completed()
+            self._close_seek()
+
+    def _close_seek(self) -> None:
+        """A seek cut short lands where it was going; a pause taken during it stays open."""
+        self._emit_seek_completed()
+        if self._seek_from_paused and Event.RESUMED not in self._pending:
+            self._pending.append(Event.RESUMED)
+        self._seek_from_paused = False
 
     def _open_break(self) -> None:
-        if self.state in AD_STATES:  # ad_start() after ad_break_start(): already open
-            return
         brk = self._next if isinstance(self._next, AdBreak) else None
+        if brk is None and self._break is not None:  # ad_start() within an open break
+            return
+        if brk is not None and self._break is not None:  # a new break while one is open
+            self._close_break()
         if brk is None:  # ad_start() without ad_break_start(): a break is implied
             _, metadata = self._next
             pod_id = metadata.get("pod_id")
@@ -837,7 +858,6 @@ class Session:
             brk = self._resolve_break(pod_id, {"type": kind} if kind else {})
         else:
             self._next = None
-        self._cut_in()
         self._break = brk
         self._played_breaks.add(brk.pod_id)
         self._ads_in_break = 0
