@@ -7,10 +7,11 @@ method of the same name and arguments; :meth:`~TimelineBuilder.advance` and
 :meth:`~TimelineBuilder.at` move the fake clock; :meth:`~TimelineBuilder.watch` and
 :meth:`~TimelineBuilder.watch_ad` add the time updates a player sends while frames advance.
 
->>> from playhead.testing.builder import TimelineBuilder
->>> timeline = TimelineBuilder().play().advance(0.4).playing(0).watch(1, every=0.5).pause()
->>> [(step["at"], step["call"]) for step in timeline.to_dict()["steps"]]
-[(0.0, 'play'), (0.4, 'playing'), (0.9, 'time_update'), (1.4, 'time_update'), (1.4, 'pause')]
+Examples:
+    >>> from playhead.testing.builder import TimelineBuilder
+    >>> timeline = TimelineBuilder().play().advance(0.4).playing(0).watch(1, every=0.5).pause()
+    >>> [(step["at"], step["call"]) for step in timeline.to_dict()["steps"]]
+    [(0.0, 'play'), (0.4, 'playing'), (0.9, 'time_update'), (1.4, 'time_update'), (1.4, 'pause')]
 
 .. versionadded:: 0.1
 """

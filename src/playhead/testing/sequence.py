@@ -267,14 +267,15 @@ def assert_event_sequence(
 ) -> None:
     """Raise AssertionError with an aligned diff unless ``payloads`` match ``expected``.
 
-    >>> from playhead.testing.sequence import assert_event_sequence
-    >>> sent = [{"event": "Video Playback Started", "properties": {"position": 0}}]
-    >>> assert_event_sequence(sent, ["Playback Started"])
-    >>> assert_event_sequence(sent, [("Playback Started", 5)])
-    Traceback (most recent call last):
-    ...
-    AssertionError: event sequence differs: expected 1 events, got 1; 1 difference
-    ...
+    Examples:
+        >>> from playhead.testing.sequence import assert_event_sequence
+        >>> sent = [{"event": "Video Playback Started", "properties": {"position": 0}}]
+        >>> assert_event_sequence(sent, ["Playback Started"])
+        >>> assert_event_sequence(sent, [("Playback Started", 5)])
+        Traceback (most recent call last):
+        ...
+        AssertionError: event sequence differs: expected 1 events, got 1; 1 difference
+        ...
 
     .. versionadded:: 0.1
     """
