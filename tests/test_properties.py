@@ -31,7 +31,11 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.register_profile(
-    "playhead-ci", parent=settings.get_profile("playhead-dev"), derandomize=True, print_blob=True
+    "playhead-ci",
+    parent=settings.get_profile("playhead-dev"),
+    derandomize=True,
+    database=None,
+    print_blob=True,
 )
 settings.load_profile("playhead-ci" if os.environ.get("CI") else "playhead-dev")
 
