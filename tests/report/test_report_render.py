@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -101,6 +102,16 @@ def test_main_writes_the_picture_and_reports_errors(
     assert "unknown report format 'png'" in capsys.readouterr().err
     assert main([str(tmp_path / "missing.jsonl"), "-o", str(tmp_path / "x.svg")]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_main_reads_standard_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("".join(json.dumps(p) + "\n" for p in KNOWN)))
+
+    assert main(["-", "-o", str(tmp_path / "in.svg")]) == 0
+    assert "1 session" in capsys.readouterr().out
+    assert ET.parse(tmp_path / "in.svg").getroot().tag == f"{SVG}svg"
 
 
 def test_python_dash_m_playhead_report_runs(tmp_path: Path) -> None:
