@@ -8,10 +8,12 @@ the default profile explores new examples each run.
 from __future__ import annotations
 
 import json
+import math
 import os
 from functools import cache
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
@@ -168,3 +170,28 @@ def test_invariant_checker_catches_a_broken_sequence(data: st.DataObject) -> Non
     else:
         events[-1]["properties"]["session_id"] = "another"
     assert session_problems(events)
+
+
+# Regressions the strategies found in the core. One still open is marked xfail (strict: once
+# fixed it XPASSes, fails the run, and the marker must go).
+
+
+def test_regression_pause_after_a_break_that_ended_paused() -> None:
+    pre = {"pod_id": "pre", "type": "pre-roll", "ads": [{"asset_id": "a1", "total_length": 10}]}
+    timeline = (
+        TimelineBuilder(ad_breaks=[pre])
+        .play().ad_break_start("pre").ad_start("a1").pause().ad_break_end().pause()
+    )  # fmt: skip
+    _check(*_run(timeline))
+
+
+@pytest.mark.xfail(
+    strict=True, reason="core: ended() after content_start() of the same item and a bad position"
+)
+def test_regression_ended_after_restarting_the_item_and_an_infinite_position() -> None:
+    timeline = (
+        TimelineBuilder(content=[{"asset_id": "c1", "total_length": 60}])
+        .play().playing(0).content_start("c1").playing().call("time_update", position=math.inf)
+        .ended()
+    )  # fmt: skip
+    _check(*_run(timeline))

@@ -3,6 +3,7 @@
 Raw player callbacks in, the Video Spec's semantic events out.
 """
 
+from playhead import adapters as adapters
 from playhead._version import __version__
 from playhead.clock import Clock, FakeClock, SystemClock
 from playhead.errors import CallbackError, ConfigurationError, PlayheadError, TimelineError

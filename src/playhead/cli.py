@@ -90,6 +90,12 @@ def _add_simulate(sub: Any) -> None:
     simulate.set_defaults(func=cmd_simulate)
 
 
+def _add_play(sub: Any) -> None:
+    from playhead.adapters.play import add_parser
+
+    add_parser(sub)
+
+
 def _add_report(sub: Any) -> None:
     from playhead.report import add_arguments, run
 
@@ -99,7 +105,7 @@ def _add_report(sub: Any) -> None:
 
 
 #: Subcommands: each adds its parser. Extend by appending a function.
-SUBCOMMANDS: list[Callable[[Any], None]] = [_add_demo, _add_simulate, _add_report]
+SUBCOMMANDS: list[Callable[[Any], None]] = [_add_demo, _add_simulate, _add_play, _add_report]
 
 
 def _quiet_logs() -> None:

@@ -1,0 +1,217 @@
+"""The GStreamer adapter (PyGObject): a ``playbin``'s bus messages and position onto a session.
+
+===========================================  =================================================
+GStreamer                                    session
+===========================================  =================================================
+playbin STATE_CHANGED NULL -> READY          ``play()``
+first STATE_CHANGED -> PLAYING               ``playing(pos)``
+PLAYING -> PAUSED (nothing pending)          ``pause(pos)``; the next -> PLAYING is a resume
+BUFFERING below 100 / at 100                 ``waiting(pos)`` / ``playing(pos)``
+``query_position`` polled (no message)       ``time_update(pos)`` through the monitor
+a polled position that jumps                 ``seeking`` / ``seeked`` (the monitor infers it)
+EOS                                          ``ended()``
+ERROR; PAUSED -> READY before the end        log + ``exit(pos)``; ``exit(pos)``
+===========================================  =================================================
+
+GStreamer posts no position messages and no seek message, so one worker thread polls the
+position every ``poll_interval`` seconds, and the monitor turns jumps into seeks. A flushing seek
+makes the pipeline lose and regain PLAYING; only a PAUSE with no state pending is the viewer's.
+Buffering is the pipeline's own word (``signals_stalls``); per GStreamer's rules the application
+pauses the pipeline while it buffers, the adapter only reports it.
+
+Messages are taken from the bus's synchronous ``sync-message`` signal, so an application's own
+bus watch keeps receiving everything; the handler only queues the message for the worker.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from typing import Any
+
+import structlog
+
+from playhead.adapters._base import AdapterHandle, SessionLike, guarded
+from playhead.adapters.monitor import PlayheadMonitor
+from playhead.adapters.recorder import Recorder
+
+__all__ = ["GstAdapter", "attach"]
+
+log = structlog.get_logger("playhead.adapters.gstreamer")
+
+_STOP = object()
+
+
+class GstAdapter(AdapterHandle):
+    """The handle :func:`attach` returns: ``monitor``, ``recorder``, ``error``, ``wait()``.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(
+        self,
+        playbin: Any,
+        session: SessionLike,
+        *,
+        record: bool = False,
+        poll_interval: float = 0.1,
+        seek_threshold: float = 1.0,
+    ) -> None:
+        super().__init__("gstreamer")
+        import gi
+
+        gi.require_version("Gst", "1.0")
+        from gi.repository import Gst
+
+        self._gst = Gst
+        self.playbin = playbin
+        self.poll_interval = poll_interval
+        self.recorder = Recorder(session) if record else None
+        target: SessionLike = self.recorder if self.recorder is not None else session
+        self.monitor = PlayheadMonitor(target, signals_stalls=True, seek_threshold=seek_threshold)
+        self.error: str | None = None
+        self.finished = threading.Event()
+        self._position: float | None = None
+        self._requested = False  # play() sent for the current run
+        self._started = False
+        self._paused = False
+        self._buffering = False
+        self._done = False
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._bus = playbin.get_bus()
+        self._bus.enable_sync_message_emission()
+        self._handler_id = self._bus.connect("sync-message", self._on_sync_message)
+        self._worker = threading.Thread(target=self._work, name="playhead-gst", daemon=True)
+        self._worker.start()
+
+    def _on_sync_message(self, _bus: Any, message: Any) -> None:
+        """On a streaming thread (or the caller's): queue and return at once."""
+        if self.attached:
+            self._queue.put(message)
+
+    def _detach(self) -> None:
+        try:
+            self._bus.disconnect(self._handler_id)
+            self._bus.disable_sync_message_emission()
+        except Exception:
+            log.debug("bus_disconnect_failed")
+        self._queue.put(_STOP)
+        if threading.current_thread() is not self._worker:
+            self._worker.join(timeout=5)
+        self.monitor.close()
+
+    def _work(self) -> None:
+        while True:
+            try:
+                message = self._queue.get(timeout=self.poll_interval)
+            except queue.Empty:
+                message = None
+            if message is _STOP:
+                return
+            self._poll()  # first, so a seek's jump is seen before the messages it causes
+            if message is not None:
+                self._handle(message)
+
+    @guarded
+    def _poll(self) -> None:
+        if not self._started or self._done or self._paused:
+            return
+        ok, nanos = self.playbin.query_position(self._gst.Format.TIME)
+        if ok and nanos >= 0:
+            self._position = nanos / 1e9
+            if not self._buffering:
+                self.monitor.time_update(self._position)
+
+    @guarded
+    def _handle(self, message: Any) -> None:
+        Gst = self._gst
+        kind = message.type
+        if kind == Gst.MessageType.STATE_CHANGED and message.src == self.playbin:
+            old, new, pending = message.parse_state_changed()
+            self._state_changed(old, new, pending)
+        elif self._done or not self._requested:
+            return
+        elif kind == Gst.MessageType.BUFFERING:
+            self._buffering_changed(message.parse_buffering())
+        elif kind == Gst.MessageType.EOS:
+            self._done = True
+            self.monitor.ended()
+            self.finished.set()
+        elif kind == Gst.MessageType.ERROR:
+            error, debug = message.parse_error()
+            self.error = str(error.message)
+            log.error("player_error", adapter="gstreamer", error=self.error, debug=str(debug))
+            self._exit()
+
+    def _state_changed(self, old: Any, new: Any, pending: Any) -> None:
+        State = self._gst.State
+        if old == State.NULL and new == State.READY:
+            self._requested, self._started, self._done = True, False, False
+            self._paused = self._buffering = False
+            self._position = None
+            self.error = None
+            self.finished.clear()
+            self.monitor.play()
+        elif not self._requested or self._done:
+            return
+        elif new == State.PLAYING:
+            if not self._started:
+                self._started = True
+                self.monitor.playing(self._query_position())
+            elif self._paused:
+                self._paused = False
+                self.monitor.playing(self._query_position())
+        elif old == State.PLAYING and new == State.PAUSED and pending == State.VOID_PENDING:
+            if self._started and not self._buffering:
+                self._paused = True
+                self.monitor.pause(self._query_position())
+        elif new == State.READY and old == State.PAUSED:
+            log.info("playback_stopped", adapter="gstreamer", position=self._position)
+            self._exit()
+
+    def _buffering_changed(self, percent: int) -> None:
+        if not self._started or self._paused:
+            return
+        if percent < 100 and not self._buffering:
+            self._buffering = True
+            self.monitor.waiting(self._position)
+        elif percent >= 100 and self._buffering:
+            self._buffering = False
+            self.monitor.playing(self._query_position())
+
+    def _query_position(self) -> float | None:
+        ok, nanos = self.playbin.query_position(self._gst.Format.TIME)
+        if ok and nanos >= 0:
+            self._position = nanos / 1e9
+        return self._position
+
+    def _exit(self) -> None:
+        self._done = True
+        self.monitor.exit(self._position)
+        self.finished.set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the stream ends, errors or stops; False on timeout."""
+        return self.finished.wait(timeout)
+
+
+def attach(
+    playbin: Any,
+    session: SessionLike,
+    *,
+    record: bool = False,
+    poll_interval: float = 0.1,
+    seek_threshold: float = 1.0,
+) -> GstAdapter:
+    """Feed ``session`` from a GStreamer ``playbin``; returns the handle (``detach()`` it).
+
+    Attach before setting the pipeline to PLAYING. ``poll_interval`` is how often the position is
+    read; ``seek_threshold`` how far a position may jump before it counts as a seek.
+
+    .. versionadded:: 0.1
+    """
+    return GstAdapter(
+        playbin, session, record=record, poll_interval=poll_interval, seek_threshold=seek_threshold
+    )
