@@ -42,3 +42,12 @@ def test_the_guide_includes_every_example_section() -> None:
     assert sections
     for section in sections:
         assert f"test_testing_guide.py:{section}" in page, section
+
+
+def test_every_docs_page_is_in_the_site_nav() -> None:
+    # MkDocs builds pages left out of the nav but nobody finds them: keep the nav complete.
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    listed = set(re.findall(r"([\w./-]+\.md)\s*$", config, flags=re.MULTILINE))
+    pages = {p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*.md")}
+    assert pages - listed == set(), "add these pages to the nav in mkdocs.yml"
+    assert listed - pages == set(), "the nav lists pages that do not exist"

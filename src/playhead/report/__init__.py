@@ -152,7 +152,10 @@ def run(args: argparse.Namespace, stdout: IO[str] | None = None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``playhead report EVENTS.jsonl -o session.html``; also ``python -m playhead.report``."""
+    """``playhead report EVENTS.jsonl -o session.html``; also ``python -m playhead.report``.
+
+    .. versionadded:: 0.1
+    """
     parser = argparse.ArgumentParser(
         prog="playhead report", description="Draw a timeline picture of video sessions."
     )

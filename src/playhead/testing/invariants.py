@@ -31,7 +31,10 @@ def _at(index: int, payload: Mapping[str, Any]) -> str:
 
 
 def session_problems(payloads: Iterable[Mapping[str, Any]]) -> list[str]:
-    """Every broken invariant, one line each (empty when all hold)."""
+    """Every broken invariant, one line each (empty when all hold).
+
+    .. versionadded:: 0.1
+    """
     events = list(payloads)
     problems: list[str] = []
     if not events:
@@ -95,7 +98,10 @@ def session_problems(payloads: Iterable[Mapping[str, Any]]) -> list[str]:
 
 
 def assert_session_invariants(payloads: Iterable[Mapping[str, Any]]) -> None:
-    """Fail with every broken invariant of one session's payloads (see the module doc)."""
+    """Fail with every broken invariant of one session's payloads (see the module doc).
+
+    .. versionadded:: 0.1
+    """
     __tracebackhide__ = True
     events = list(payloads)
     problems = session_problems(events)

@@ -62,6 +62,8 @@ def event_name(name: str) -> str:
 
     ``"Paused"`` and ``"Playback Paused"`` give ``"Video Playback Paused"``; ``"Completed"``
     is ambiguous (playback, content or ad) and raises ValueError listing the candidates.
+
+    .. versionadded:: 0.1
     """
     if name in EVENT_NAMES:
         return name
@@ -76,7 +78,10 @@ def event_name(name: str) -> str:
 
 @attrs.frozen
 class ExpectedEvent:
-    """One expected event: its full name and the properties that must match."""
+    """One expected event: its full name and the properties that must match.
+
+    .. versionadded:: 0.1
+    """
 
     event: str
     properties: Mapping[str, Any] = attrs.field(factory=dict)
@@ -195,6 +200,8 @@ def sequence_diff(
     ``payloads`` is a list of payloads, or anything with a ``payloads`` list (a
     MemoryTransport). Events named in ``ignore`` (e.g. ``"Content Playing"`` heartbeats) are
     left out of the comparison.
+
+    .. versionadded:: 0.1
     """
     ignore = tuple(ignore)
     wanted = [ExpectedEvent.parse(item) for item in expected]
@@ -326,5 +333,8 @@ class EventSequence:
 
 
 def event_sequence(payloads: Any, *, ignore: Iterable[str] = ()) -> EventSequence:
-    """Wrap payloads (or a MemoryTransport) for ``assert event_sequence(...) == [...]``."""
+    """Wrap payloads (or a MemoryTransport) for ``assert event_sequence(...) == [...]``.
+
+    .. versionadded:: 0.1
+    """
     return EventSequence(payloads, ignore)

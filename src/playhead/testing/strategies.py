@@ -37,7 +37,10 @@ _METHODS = ("device lock", "phone call", "network loss", "app backgrounded")
 
 
 def odd_numbers() -> st.SearchStrategy[Any]:
-    """Values a buggy player sends where a number belongs: None, NaN, +-inf, negative, huge."""
+    """Values a buggy player sends where a number belongs: None, NaN, +-inf, negative, huge.
+
+    .. versionadded:: 0.1
+    """
     return st.one_of(
         st.none(),
         st.just(math.nan),
@@ -180,6 +183,8 @@ def sessions(
     viewer's actions per item (pauses, seeks...); ``max_length`` the seconds of each item.
     With ``exit_after_end`` some sessions that completed also get an ``exit()`` after the end
     (a viewer closing the player), which must emit nothing.
+
+    .. versionadded:: 0.1
     """
     live = livestreams and draw(st.integers(min_value=0, max_value=9)) == 0
     items = 1 if live or not playlists else draw(st.integers(min_value=1, max_value=3))
@@ -287,6 +292,8 @@ def nonsense_sessions(draw: Any, *, max_steps: int = 40) -> TimelineBuilder:
 
     A tracker must survive all of them: no exception, every payload valid, the event
     invariants kept.
+
+    .. versionadded:: 0.1
     """
     builder = TimelineBuilder(
         content=[{"asset_id": "c1", "total_length": 60}, {"asset_id": "c2", "total_length": 30}],
@@ -306,5 +313,8 @@ def nonsense_sessions(draw: Any, *, max_steps: int = 40) -> TimelineBuilder:
 
 
 def timelines(**options: Any) -> st.SearchStrategy[TimelineBuilder]:
-    """Sensible or nonsense sessions (``options`` go to :func:`sessions`)."""
+    """Sensible or nonsense sessions (``options`` go to :func:`sessions`).
+
+    .. versionadded:: 0.1
+    """
     return st.one_of(sessions(**options), nonsense_sessions())
