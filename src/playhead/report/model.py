@@ -13,6 +13,9 @@ Times are seconds since the session's first event. The derivation rules:
   Seek Started and Interrupted and closed by Resumed, Buffer Completed, Seek Completed and
   Resumed; when several are open, the band shows seeking, then stalled, interrupted, paused;
 - a new item (Content Started, Ad Started) closes what was left open;
+- content is taken to resume at a mid-roll's Ad Completed, or at the next content event after a
+  skipped ad (no Ad Completed); the next content event's position then moves that resume to
+  when frames really advanced again (the content playhead is frozen during an ad);
 - the session ends at Playback Completed or Exited, or else at its last event (``open``).
 """
 
@@ -206,8 +209,7 @@ def _lane(event: str) -> Lane:
 class _Builder:
     """Walks one session's events in time order and records bands, markers and the playhead."""
 
-    def __init__(self, start: float) -> None:
-        self.start = start
+    def __init__(self) -> None:
         self.mode = "idle"  # idle, loading, content, ad, ended
         self.overlays: set[str] = set()
         self.content_active = False
@@ -221,7 +223,7 @@ class _Builder:
         self.content_length: float | None = None
         self.last_at = 0.0
         # After an ad break the content is assumed to play at once; the next content event
-        # tells when it really did (see resume_content).
+        # tells when it really did (see correct_resume).
         self.assumed_resume = False
 
     def shown(self) -> str | None:
@@ -456,7 +458,7 @@ def build_timeline(payloads: Iterable[Payload]) -> SessionTimeline:
 
     start = timed[0][0]
     first = timed[0][2]
-    builder = _Builder(start)
+    builder = _Builder()
     markers: list[Marker] = []
     events: list[tuple[float, str, Payload]] = []
     content_ids: list[str] = []
