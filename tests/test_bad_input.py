@@ -23,7 +23,6 @@ EP = Content(asset_id="c1", total_length=100)
         ({"user_id": ""}, "user_id must be a non-empty string"),
         ({"user_id": "u", "heartbeat_interval": -1}, "heartbeat_interval must be >= 0"),
         ({"user_id": "u", "heartbeat_interval": math.inf}, "finite"),
-        ({"user_id": "u", "stall_timeout": 0}, "stall_timeout must be > 0"),
         ({"user_id": "u", "clock": object()}, "clock must implement"),
         ({"user_id": "u", "context": ["x"]}, "context must be a mapping"),
     ],

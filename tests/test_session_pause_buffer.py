@@ -117,17 +117,18 @@ def test_interruption_while_paused_gives_one_resumed(harness: Harness) -> None:
     )
 
 
-def test_stall_detection_from_frozen_time_updates(harness: Harness) -> None:
-    session = started(harness, stall_timeout=1.0)
+def test_stall_inference_from_frozen_time_updates(harness: Harness) -> None:
+    session = started(harness)
+    monitor = playhead.PlayheadMonitor(session, stall_timeout=1.0)
     for tick in range(1, 21):
         harness.advance(0.25)
-        session.time_update(tick * 0.25)
+        monitor.time_update(tick * 0.25)
     for _ in range(12):  # the playhead freezes at 5 s for 3 s
         harness.advance(0.25)
-        session.time_update(5.0)
+        monitor.time_update(5.0)
     for tick in range(1, 5):
         harness.advance(0.25)
-        session.time_update(5 + tick * 0.25)
+        monitor.time_update(5 + tick * 0.25)
     assert harness.names()[2:] == [
         "Video Playback Buffer Started",
         "Video Playback Buffer Completed",
@@ -138,7 +139,7 @@ def test_stall_detection_from_frozen_time_updates(harness: Harness) -> None:
     assert session.stats.stall_count == 1
 
 
-def test_stall_detection_is_off_by_default(harness: Harness) -> None:
+def test_without_a_monitor_a_frozen_playhead_is_not_a_stall(harness: Harness) -> None:
     session = started(harness)
     for _ in range(20):
         harness.advance(0.25)
@@ -146,15 +147,16 @@ def test_stall_detection_is_off_by_default(harness: Harness) -> None:
     assert harness.names() == ["Video Playback Started", "Video Content Started"]
 
 
-def test_stall_detection_stands_down_while_paused(harness: Harness) -> None:
-    session = started(harness, stall_timeout=1.0)
+def test_stall_inference_stands_down_while_paused(harness: Harness) -> None:
+    session = started(harness)
+    monitor = playhead.PlayheadMonitor(session, stall_timeout=1.0)
     harness.advance(0.5)
-    session.time_update(0.5)
+    monitor.time_update(0.5)
     harness.advance(0.5)
-    session.time_update(1)
-    session.pause()
+    monitor.time_update(1)
+    monitor.pause()
     harness.advance(10)
-    session.playing()
+    monitor.playing()
     harness.advance(0.5)
-    session.time_update(1.5)
+    monitor.time_update(1.5)
     assert "Video Playback Buffer Started" not in harness.names()

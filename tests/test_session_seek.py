@@ -131,15 +131,16 @@ def test_seeked_without_seeking_is_ignored(harness: Harness) -> None:
     assert "Video Playback Seek Completed" not in harness.names()
 
 
-def test_jump_detection_turns_a_jump_into_a_seek(harness: Harness) -> None:
-    session = started(harness, seek_threshold=2.0)
+def test_jump_inference_turns_a_jump_into_a_seek(harness: Harness) -> None:
+    session = started(harness)
+    monitor = playhead.PlayheadMonitor(session, seek_threshold=2.0)
     for tick in range(1, 9):
         harness.advance(0.25)
-        session.time_update(tick * 0.25)
+        monitor.time_update(tick * 0.25)
     harness.advance(0.25)
-    session.time_update(60)
+    monitor.time_update(60)
     harness.advance(0.25)
-    session.time_update(60.25)
+    monitor.time_update(60.25)
     assert harness.names()[2:] == [
         "Video Playback Seek Started",
         "Video Playback Seek Completed",
@@ -148,13 +149,14 @@ def test_jump_detection_turns_a_jump_into_a_seek(harness: Harness) -> None:
     assert (seek["position"], seek["seek_position"]) == (2, 60)
 
 
-def test_jump_detection_does_not_double_report_a_signalled_seek(harness: Harness) -> None:
-    session = started(harness, seek_threshold=2.0)
+def test_jump_inference_does_not_double_report_a_signalled_seek(harness: Harness) -> None:
+    session = started(harness)
+    monitor = playhead.PlayheadMonitor(session, seek_threshold=2.0)
     harness.advance(5)
-    session.seeking(100)
-    session.time_update(100)
-    session.seeked()
-    session.time_update(100.1)
+    monitor.seeking(100)
+    monitor.time_update(100)
+    monitor.seeked()
+    monitor.time_update(100.1)
     assert harness.names().count("Video Playback Seek Started") == 1
 
 

@@ -130,3 +130,29 @@ def test_the_examples_cover_the_promised_cases() -> None:
         "exit-midway",
         "playlist",
     }
+
+
+def test_a_monitor_in_the_timeline_infers_what_the_player_does_not_signal() -> None:
+    steps = [{"at": 0.0, "call": "play"}, {"at": 0.5, "call": "playing", "position": 0}]
+    steps += [
+        {"at": 0.5 + t * 0.5, "call": "time_update", "position": t * 0.5} for t in range(1, 9)
+    ]  # to 4 s, then a jump to 40 s and a 3-s freeze
+    steps += [
+        {"at": 5.0, "call": "time_update", "position": 40.0},
+        {"at": 5.5, "call": "time_update", "position": 40.5},
+        {"at": 9.0, "call": "time_update", "position": 41.0},
+    ]
+    timeline = {**BASE, "steps": steps, "monitor": {"stall_timeout": 1.5, "seek_threshold": 2}}
+    names = event_names(run_timeline(timeline), heartbeats=False)
+    assert names[2:] == [
+        "Video Playback Seek Started",
+        "Video Playback Seek Completed",
+        "Video Playback Buffer Started",
+        "Video Playback Buffer Completed",
+    ]
+    assert load_timeline(timeline).to_dict()["monitor"] == {
+        "stall_timeout": 1.5,
+        "seek_threshold": 2,
+    }
+    with pytest.raises(playhead.TimelineError, match="bad monitor options"):
+        run_timeline({**timeline, "monitor": {"stall_timeout": -1}})

@@ -5,6 +5,7 @@ Raw player callbacks in, the Video Spec's semantic events out.
 
 from playhead import adapters as adapters
 from playhead._version import __version__
+from playhead.adapters.monitor import PlayheadMonitor
 from playhead.clock import Clock, FakeClock, SystemClock
 from playhead.errors import CallbackError, ConfigurationError, PlayheadError, TimelineError
 from playhead.model import Ad, AdBreak, Content
@@ -47,6 +48,7 @@ __all__ = [
     "JsonlTransport",
     "MemoryTransport",
     "PlayheadError",
+    "PlayheadMonitor",
     "Session",
     "SessionStats",
     "SystemClock",

@@ -96,8 +96,16 @@ def _add_play(sub: Any) -> None:
     add_parser(sub)
 
 
+def _add_report(sub: Any) -> None:
+    from playhead.report import add_arguments, run
+
+    report = sub.add_parser("report", help="draw a timeline picture of sessions (HTML or SVG)")
+    add_arguments(report)
+    report.set_defaults(func=run)
+
+
 #: Subcommands: each adds its parser. Extend by appending a function.
-SUBCOMMANDS: list[Callable[[Any], None]] = [_add_demo, _add_simulate, _add_play]
+SUBCOMMANDS: list[Callable[[Any], None]] = [_add_demo, _add_simulate, _add_play, _add_report]
 
 
 def _quiet_logs() -> None:

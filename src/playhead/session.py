@@ -93,14 +93,12 @@ class Session:
         "_ad_reported",
         "_ads_in_break",
         "_ads_seen",
-        "_advanced_at",
         "_break",
         "_breaks",
         "_clock",
         "_content",
         "_content_done",
         "_defaults",
-        "_detect",
         "_factory",
         "_finished",
         "_first_frame",
@@ -130,13 +128,8 @@ class Session:
         "_seek_from_paused",
         "_seek_origin",
         "_seek_target",
-        "_seek_threshold",
         "_since",
         "_sound",
-        "_stall_detected",
-        "_stall_gen",
-        "_stall_timeout",
-        "_stall_timer",
         "_startup_reported",
         "_strict",
         "_total",
@@ -163,9 +156,6 @@ class Session:
         self._factory = tracker._factory
         self._strict = tracker.strict
         self._interval = tracker.heartbeat_interval
-        self._stall_timeout = tracker.stall_timeout
-        self._seek_threshold = tracker.seek_threshold
-        self._detect = self._stall_timeout is not None or self._seek_threshold is not None
         self._lock = threading.RLock()
         self.session_id = session_id or str(uuid.uuid4())
         self.state = "idle"
@@ -190,7 +180,6 @@ class Session:
         self._pos_at = 0.0
         self._finished = 0.0
         self._ads_seen = 0.0
-        self._advanced_at = 0.0
         self._break: AdBreak | None = None
         self._played_breaks: set[str] = set()
         self._ads_in_break = 0
@@ -218,11 +207,8 @@ class Session:
         self._since = self._clock.monotonic()
         self._hb_timer: Timer | None = None
         self._q_timer: Timer | None = None
-        self._stall_timer: Timer | None = None
         self._hb_gen = 0
         self._q_gen = 0
-        self._stall_gen = 0
-        self._stall_detected = False
 
     def __repr__(self) -> str:
         return f"<Session {self.session_id} state={self.state}>"
@@ -286,7 +272,6 @@ class Session:
             with self._lock:
                 if (
                     self.state == "playing"
-                    and not self._detect
                     and position.__class__ in (float, int)
                     and 0 <= position <= self._item_limit
                 ):
@@ -380,16 +365,11 @@ class Session:
         if self._ad is None or self.state == "ended":
             self._ignore("ad_time_update", "no ad is playing")
             return
-        previous = self._ad_pos
         if not self._set_ad_position(position, "ad_time_update"):
             return
         if not self._ad_reported:
             self._ad_reported = True  # the player reports ad time: quartiles follow it
             self._cancel_quartile_timer()
-        if self._ad_pos > previous:
-            self._advanced_at = self._ad_at
-            if self.state == "ad_buffering" and self._stall_detected:
-                self._fire("frames", "ad_time_update")
         self._emit_quartiles(self._quartiles.crossed(self._ad_pos))
 
     @_callback
@@ -492,7 +472,22 @@ class Session:
 
     @property
     def tracker(self) -> Tracker:
+        """The tracker that made this session (its clock, transport and settings)."""
         return self._tracker
+
+    @property
+    def content(self) -> tuple[Content, ...]:
+        """The declared playlist."""
+        return self._content
+
+    @property
+    def ad_breaks(self) -> tuple[AdBreak, ...]:
+        """The declared ad breaks."""
+        return self._breaks
+
+    @property
+    def livestream(self) -> bool:
+        return self._live
 
     # ------------------------------------------------------------------ machinery
 
@@ -573,30 +568,11 @@ class Session:
         checked = self._checked(position, "time_update")
         if checked is None:
             return
-        now = self._clock.monotonic()
         if state == "seeking":
             self._seek_target = checked
             return
-        if self._seek_threshold is not None and state in ("playing", "paused"):
-            expected = self._content_now()
-            if abs(checked - expected) > self._seek_threshold:
-                self._jump(expected, checked)
-                return
-        advanced = checked > self._pos
         self._pos = checked
-        self._pos_at = now
-        if advanced:
-            self._advanced_at = now
-            if state == "buffering" and self._stall_detected:
-                self._fire("frames", "time_update")
-
-    def _jump(self, origin: float, target: float) -> None:
-        """A jump in time updates from a player that does not signal seeks: a whole seek."""
-        self._seek_origin = origin
-        self._seek_target = target
-        self._seek_from_paused = self.state == "paused"
-        self._fire("seek_start", "time_update")
-        self._fire("seek_end", "time_update")
+        self._pos_at = self._clock.monotonic()
 
     def _freeze(self, now: float) -> None:
         """Fix the extrapolated playheads before a transition reads them."""
@@ -609,7 +585,7 @@ class Session:
 
     def _content_now(self, now: float | None = None) -> float:
         """The content playhead, extrapolated at rate 1 from the last report while playing."""
-        if self.state != "playing" or self._stall_detected:
+        if self.state != "playing":
             return self._pos
         if now is None:
             now = self._clock.monotonic()
@@ -617,7 +593,7 @@ class Session:
         return min(position, self._item_limit)
 
     def _ad_now(self, now: float | None = None) -> float:
-        if self.state != "ad_playing" or self._stall_detected:
+        if self.state != "ad_playing":
             return self._ad_pos
         if now is None:
             now = self._clock.monotonic()
@@ -764,7 +740,6 @@ class Session:
         self._emit(Event.BUFFER_STARTED, self._playback_props())
 
     def _emit_buffer_completed(self) -> None:
-        self._stall_detected = False
         self._emit(Event.BUFFER_COMPLETED, self._playback_props())
 
     def _emit_seek_started(self) -> None:
@@ -777,7 +752,6 @@ class Session:
     def _emit_seek_completed(self) -> None:
         self._pos = self._seek_target
         self._pos_at = self._clock.monotonic()
-        self._advanced_at = self._pos_at
         self._emit(Event.SEEK_COMPLETED, self._playback_props())
 
     def _emit_interrupted(self) -> None:
@@ -963,15 +937,11 @@ class Session:
         if not self._first_frame:
             self._first_frame = True
             self.stats.startup_time = round((now - self._play_at) * 1000)
-        self._advanced_at = now
-        self._stall_detected = False
         if self._interval > 0:
             self._hb_gen += 1
             self._hb_timer = self._clock.call_at(
                 now + self._interval, functools.partial(self._on_heartbeat, self._hb_gen)
             )
-        if self._stall_timeout is not None:
-            self._schedule_stall_check(now + self._stall_timeout)
 
     def _content_frames(self) -> None:
         now = self._clock.monotonic()
@@ -991,13 +961,12 @@ class Session:
         self._stop_timers()
 
     def _stop_timers(self) -> None:
-        for timer in (self._hb_timer, self._q_timer, self._stall_timer):
+        for timer in (self._hb_timer, self._q_timer):
             if timer is not None:
                 timer.cancel()
-        self._hb_timer = self._q_timer = self._stall_timer = None
+        self._hb_timer = self._q_timer = None
         self._hb_gen += 1
         self._q_gen += 1
-        self._stall_gen += 1
 
     def _cancel_quartile_timer(self) -> None:
         if self._q_timer is not None:
@@ -1016,12 +985,6 @@ class Session:
         self._q_timer = self._clock.call_at(
             now + max(0.0, threshold - self._ad_pos),
             functools.partial(self._on_quartile, self._q_gen),
-        )
-
-    def _schedule_stall_check(self, due: float) -> None:
-        self._stall_gen += 1
-        self._stall_timer = self._clock.call_at(
-            due, functools.partial(self._on_stall_check, self._stall_gen)
         )
 
     def _on_heartbeat(self, generation: int) -> None:
@@ -1052,24 +1015,6 @@ class Session:
             self._q_timer = None
             self._emit_quartiles(self._quartiles.crossed(self._ad_pos + 1e-9))
             self._schedule_quartile(now)
-
-    def _on_stall_check(self, generation: int) -> None:
-        with self._lock:
-            if generation != self._stall_gen or self.state not in _FRAMES:
-                return
-            assert self._stall_timeout is not None
-            now = self._clock.monotonic()
-            frozen_since = self._advanced_at
-            if now - frozen_since + 1e-9 >= self._stall_timeout:
-                # Positions stay where they froze, not where rate-1 extrapolation would put them.
-                if self.state == "playing":
-                    self._pos_at = now
-                else:
-                    self._ad_at = now
-                self._stall_detected = True
-                self._fire("stall", "time_update")
-            else:
-                self._schedule_stall_check(frozen_since + self._stall_timeout)
 
     # ------------------------------------------------------------------ payloads
 

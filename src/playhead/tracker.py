@@ -28,14 +28,13 @@ def _identity(name: str, value: object) -> str | None:
     return value
 
 
-def _seconds(name: str, value: object, *, allow_none: bool, allow_zero: bool) -> float | None:
-    if value is None and allow_none:
-        return None
+def _interval(value: object) -> float:
+    name = "heartbeat_interval"
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise ConfigurationError(f"{name} must be a finite number of seconds, got {value!r}")
-    if value < 0 or (value == 0 and not allow_zero):
+    if value < 0:
         raise ConfigurationError(
-            f"{name} must be {'>= 0' if allow_zero else '> 0'} seconds, got {value!r}"
+            f"{name} must be >= 0 seconds (0 turns heartbeats off), got {value!r}"
         )
     return float(value)
 
@@ -48,8 +47,8 @@ class Tracker:
     Content/Ad Playing heartbeats (0 turns them off). ``clock`` defaults to the real clock,
     whose one scheduler thread serves every session. ``video_player`` and ``properties`` are
     put on every playback event; ``context`` and ``integrations`` on every payload.
-    ``stall_timeout`` (seconds of a frozen playhead) and ``seek_threshold`` (seconds of a jump)
-    turn on stall and seek inference from time updates, for players that signal neither.
+    For players that signal neither stalls nor seeks, wrap a session in a
+    :class:`~playhead.PlayheadMonitor`, which infers both from time updates.
     ``strict=True`` raises :class:`~playhead.CallbackError` for every ignored callback (tests).
 
     .. versionadded:: 0.1
@@ -68,8 +67,6 @@ class Tracker:
         integrations: Mapping[str, Any] | None = None,
         context: Mapping[str, Any] | None = None,
         strict: bool = False,
-        stall_timeout: float | None = None,
-        seek_threshold: float | None = None,
     ) -> None:
         for method in ("send", "flush", "close"):
             if not callable(getattr(transport, method, None)):
@@ -84,17 +81,7 @@ class Tracker:
                 "give exactly one of user_id and anonymous_id (the spec's payload schema "
                 "rejects an event that carries both, and one that carries neither)"
             )
-        interval = _seconds(
-            "heartbeat_interval", heartbeat_interval, allow_none=False, allow_zero=True
-        )
-        assert interval is not None
-        self.heartbeat_interval: float = interval
-        self.stall_timeout = _seconds(
-            "stall_timeout", stall_timeout, allow_none=True, allow_zero=False
-        )
-        self.seek_threshold = _seconds(
-            "seek_threshold", seek_threshold, allow_none=True, allow_zero=False
-        )
+        self.heartbeat_interval: float = _interval(heartbeat_interval)
         if clock is None:
             clock = SystemClock()
         elif not isinstance(clock, Clock):

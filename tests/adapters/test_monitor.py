@@ -185,22 +185,6 @@ def test_an_inferred_stall_the_player_then_confirms_is_one_stall(harness: Harnes
     assert harness.names() == [*START, *BUFFER]
 
 
-def test_stands_down_when_the_session_infers_itself(harness: Harness) -> None:
-    session = harness.session(
-        tracker={"heartbeat_interval": 0, "stall_timeout": 1.0, "seek_threshold": 3.0},
-        content=[playhead.Content(asset_id="c1", total_length=600)],
-    )
-    monitor = PlayheadMonitor(session, stall_timeout=1.0)
-    assert (monitor.signals_stalls, monitor.signals_seeks) == (True, True)
-    monitor.play()
-    monitor.playing(0)
-    tick(harness, monitor, 0, 3)
-    harness.advance(2)
-    monitor.time_update(3.25)
-    assert harness.names() == [*START, *BUFFER]  # once, from the session's own inference
-    assert monitor.inferred_stalls == 0
-
-
 def test_close_stops_the_timer(harness: Harness) -> None:
     monitor = started(harness, stall_timeout=1)
     monitor.close()

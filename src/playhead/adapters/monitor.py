@@ -15,9 +15,7 @@ and Qt's QMediaPlayer just stops moving its position. The only evidence is the p
 The monitor sits between an adapter and the session and forwards every raw callback. It stands
 down wherever the evidence is the player's own: with ``signals_stalls=True`` it never infers a
 stall, with ``signals_seeks=True`` never a seek, and while the session is seeking or buffering
-because the player said so it only forwards. It also stands down when the session's tracker was
-made with ``stall_timeout`` / ``seek_threshold`` (the session's own inference, which knows
-neither the playback rate nor a seek's rebuffering; see docs/adapters/writing-an-adapter.md).
+because the player said so it only forwards.
 
 Anything it infers goes to the session as the same raw callbacks a player would send
 (``waiting``/``playing``, ``seeking``/``seeked``), so a recorder between the monitor and the
@@ -87,13 +85,6 @@ class PlayheadMonitor:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
                 raise ConfigurationError(f"{name} must be a number > 0, got {value!r}")
         self.session = session
-        # A tracker made with stall_timeout / seek_threshold infers these in the session
-        # itself; inferring them here too would report each one twice.
-        tracker = getattr(session, "tracker", None)
-        if getattr(tracker, "stall_timeout", None) is not None:
-            signals_stalls = True
-        if getattr(tracker, "seek_threshold", None) is not None:
-            signals_seeks = True
         self.stall_timeout = float(stall_timeout)
         self.seek_threshold = float(seek_threshold)
         self.signals_stalls = signals_stalls

@@ -189,8 +189,6 @@ _TRACKER_FIELDS = (
     "anonymous_id",
     "heartbeat_interval",
     "strict",
-    "stall_timeout",
-    "seek_threshold",
 )
 
 
@@ -228,20 +226,11 @@ def _tracker_config(session: Any) -> dict[str, Any]:
 
 
 def _session_config(session: Any) -> dict[str, Any]:
-    # Session keeps these private; read them the same way whichever spelling it uses.
-    def read(*names: str) -> Any:
-        for name in names:
-            if hasattr(session, name):
-                return getattr(session, name)
-        return None
-
-    config: dict[str, Any] = {"session_id": str(read("session_id"))}
-    if read("livestream", "_live"):
+    config: dict[str, Any] = {"session_id": str(session.session_id)}
+    if session.livestream:
         config["livestream"] = True
-    content = read("content", "_content")
-    if content:
-        config["content"] = [_item(item) for item in content]
-    ad_breaks = read("ad_breaks", "_breaks")
-    if ad_breaks:
-        config["ad_breaks"] = [_item(item) for item in ad_breaks]
+    if session.content:
+        config["content"] = [_item(item) for item in session.content]
+    if session.ad_breaks:
+        config["ad_breaks"] = [_item(item) for item in session.ad_breaks]
     return config

@@ -42,7 +42,7 @@ CALLS: tuple[str, ...] = (
 _SIGNATURES = {name: inspect.signature(getattr(Session, name)) for name in CALLS}
 _TRACKER_KEYS = frozenset(inspect.signature(Tracker).parameters) - {"transport", "clock"}
 _SESSION_KEYS = frozenset({"content", "ad_breaks", "livestream", "session_id", "properties"})
-_TOP_KEYS = frozenset({"tracker", "session", "start", "steps", "end"})
+_TOP_KEYS = frozenset({"tracker", "session", "start", "steps", "end", "monitor"})
 
 
 @attrs.frozen
@@ -69,6 +69,7 @@ class Timeline:
     steps: tuple[Step, ...]
     start: str = DEFAULT_START
     end: float | None = None
+    monitor: Mapping[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -79,6 +80,8 @@ class Timeline:
         }
         if self.end is not None:
             data["end"] = self.end
+        if self.monitor is not None:
+            data["monitor"] = dict(self.monitor)
         return data
 
 
@@ -156,8 +159,16 @@ def load_timeline(source: str | os.PathLike[str] | Mapping[str, Any] | Timeline)
     end = data.get("end")
     if end is not None and (not _number(end) or end < previous):
         raise TimelineError(f"'end' must be a number >= the last step's 'at', got {end!r}")
+    monitor = data.get("monitor")
+    if monitor is not None and not isinstance(monitor, Mapping):
+        raise TimelineError(f"'monitor' must be an object of PlayheadMonitor options: {monitor!r}")
     return Timeline(
-        dict(tracker), dict(session), tuple(steps), str(start), None if end is None else float(end)
+        dict(tracker),
+        dict(session),
+        tuple(steps),
+        str(start),
+        None if end is None else float(end),
+        None if monitor is None else dict(monitor),
     )
 
 
@@ -194,9 +205,17 @@ def run_timeline(
         sink = _Tee(transport, memory)
     clock = FakeClock(start=timeline.start)
     _, session = build_session(timeline, sink, clock)
+    target: Any = session
+    if timeline.monitor is not None:
+        from playhead.adapters.monitor import PlayheadMonitor
+
+        try:
+            target = PlayheadMonitor(session, **timeline.monitor)
+        except (ConfigurationError, TypeError) as exc:
+            raise TimelineError(f"bad monitor options: {exc}") from None
     for step in timeline.steps:
         clock.advance_to(step.at)
-        getattr(session, step.call)(**step.args)
+        getattr(target, step.call)(**step.args)
     if timeline.end is not None:
         clock.advance_to(timeline.end)
     return list(memory.payloads)
