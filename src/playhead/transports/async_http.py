@@ -327,6 +327,7 @@ class AsyncHttpTransport:
                     raise
                 except Exception as exc:
                     outcome = exc
+                engine.intake()  # between requests too: spool new events promptly
             else:
                 assert isinstance(op, Sleep)
                 self._resume = (gen, None)

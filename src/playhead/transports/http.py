@@ -252,6 +252,7 @@ def drive_sync(
                 )
             except Exception as exc:  # httpx.TransportError and anything below it
                 outcome = exc
+            engine.intake()  # between requests too (a bisection makes several): spool new events
         else:
             sleep_sync(engine, op.seconds)
             outcome = None
