@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from playhead.errors import ConfigurationError
 from playhead.transports._engine import (
     Answer,
     DeliveryReport,
@@ -28,6 +29,7 @@ from playhead.transports._engine import (
     Outcome,
     Post,
     Sleep,
+    log,
 )
 from playhead.transports._options import Options, make_options
 from playhead.transports.base import Payload
@@ -217,8 +219,6 @@ class HttpTransport:
                 else:
                     engine.wake.wait(wait)
         except Exception as exc:  # pragma: no cover - a bug; never let it pass silently
-            from playhead.transports._engine import log
-
             log.error("delivery_worker_crashed", error=repr(exc))
         finally:
             engine.finish()
@@ -277,8 +277,6 @@ def sleep_sync(engine: Engine, seconds: float) -> None:
 
 def _check_callback(name: str, fn: Any) -> None:
     if fn is not None and not callable(fn):
-        from playhead.errors import ConfigurationError
-
         raise ConfigurationError(f"{name} must be callable")
 
 
@@ -296,8 +294,6 @@ def _close_all_at_exit() -> None:
         try:
             transport.close(transport._opts.close_timeout)
         except Exception as exc:  # pragma: no cover - never break interpreter exit
-            from playhead.transports._engine import log
-
             log.error("delivery_exit_close_failed", error=repr(exc))
 
 
