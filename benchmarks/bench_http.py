@@ -142,6 +142,32 @@ def ours_throughput(collector: Collector, n: int, **options: Any) -> tuple[float
     return n / (done - started), (sent - started) / n * 1e6
 
 
+def ours_async_throughput(collector: Collector, n: int) -> tuple[float, float]:
+    """The same with AsyncHttpTransport, sending from a coroutine on the loop."""
+    import asyncio
+
+    events = list(payloads(n))
+
+    async def run() -> tuple[float, float]:
+        transport = playhead.AsyncHttpTransport(
+            "bench-key", host=collector.url, max_queue_events=max(n, 10_000)
+        )
+        await transport.start()
+        base = collector.count()
+        started = time.perf_counter()
+        for e in events:
+            transport.send(e)
+        sent = time.perf_counter()
+        await transport.aflush(120)
+        ok = await asyncio.to_thread(collector.wait_for, base + n, 120)
+        done = time.perf_counter()
+        await transport.aclose(5)
+        assert ok, "not everything arrived"
+        return n / (done - started), (sent - started) / n * 1e6
+
+    return asyncio.run(run())
+
+
 def ours_send_cost(n: int) -> float:
     """us per send() with a worker that only queues (dead endpoint, long backoff)."""
     transport = ours(DEAD, n, backoff_base=60, backoff_max=60, flush_interval=60)
@@ -286,6 +312,7 @@ def main() -> None:
         runs = [ours_throughput(collector, n) for _ in range(args.repeat)]
         eps, cost_live = max(r[0] for r in runs), min(r[1] for r in runs)
         eps_gzip = max(ours_throughput(collector, n, gzip=True)[0] for _ in range(args.repeat))
+        eps_async = max(ours_async_throughput(collector, n)[0] for _ in range(args.repeat))
         their_eps = their_cost_live = None
         if have_theirs:
             theirs_runs = [theirs_throughput(collector, n) for _ in range(args.repeat)]
@@ -293,6 +320,7 @@ def main() -> None:
             their_cost_live = min(r[1] for r in theirs_runs)
         rows.append(("delivered events/s (loopback)", eps, their_eps, "higher is better"))
         rows.append(("  with gzip=True", eps_gzip, None, ""))
+        rows.append(("  AsyncHttpTransport", eps_async, None, ""))
         rows.append(("caller us per call, live sink", cost_live, their_cost_live, "lower"))
 
         cost_idle = ours_send_cost(n)
