@@ -77,3 +77,20 @@ def test_the_installed_command_runs() -> None:
     )
     payloads = [json.loads(line) for line in result.stdout.splitlines()]
     assert payloads[0]["event"] == "Video Playback Started"
+
+
+def test_demo_draws_its_picture(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "demo.svg"
+    assert main(["demo", "--report", str(out)]) == 0
+    svg = out.read_text()
+    assert svg.startswith("<svg") or svg.startswith("<?xml")
+    assert "Buffer" in svg or "stall" in svg.lower()
+
+
+def test_the_demo_is_clean_under_strict_mode() -> None:
+    from playhead.demo import demo_timeline
+    from playhead.testing import run_timeline
+
+    timeline = demo_timeline()
+    timeline["tracker"]["strict"] = True
+    assert run_timeline(timeline)[-1]["event"] == "Video Playback Completed"

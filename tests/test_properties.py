@@ -13,7 +13,6 @@ import os
 from functools import cache
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
@@ -172,8 +171,7 @@ def test_invariant_checker_catches_a_broken_sequence(data: st.DataObject) -> Non
     assert session_problems(events)
 
 
-# Regressions the strategies found in the core. One still open is marked xfail (strict: once
-# fixed it XPASSes, fails the run, and the marker must go).
+# Regressions the strategies found in the core.
 
 
 def test_regression_pause_after_a_break_that_ended_paused() -> None:
@@ -185,9 +183,6 @@ def test_regression_pause_after_a_break_that_ended_paused() -> None:
     _check(*_run(timeline))
 
 
-@pytest.mark.xfail(
-    strict=True, reason="core: ended() after content_start() of the same item and a bad position"
-)
 def test_regression_ended_after_restarting_the_item_and_an_infinite_position() -> None:
     timeline = (
         TimelineBuilder(content=[{"asset_id": "c1", "total_length": 60}])

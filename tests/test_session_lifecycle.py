@@ -6,7 +6,7 @@ import uuid
 
 import playhead
 from playhead import Ad, AdBreak, Content
-from playhead.testing import assert_events
+from playhead.testing import assert_event_sequence
 from tests.conftest import Harness
 
 EP = Content(asset_id="c1", pod_id="cp1", title="Ep 1", total_length=600)
@@ -87,7 +87,7 @@ def test_content_started_waits_for_frames_after_the_pre_roll(harness: Harness) -
     session.ad_break_end()
     assert "Video Content Started" not in harness.names()
     session.playing(0)
-    assert_events(
+    assert_event_sequence(
         harness.payloads,
         [
             "Video Playback Started",
@@ -108,7 +108,7 @@ def test_a_vod_played_to_the_end(harness: Harness) -> None:
     harness.advance(600)
     session.time_update(600)
     session.ended()
-    assert_events(
+    assert_event_sequence(
         harness.payloads,
         [
             "Video Playback Started",
@@ -271,3 +271,18 @@ def test_a_with_block_ends_the_session(harness: Harness) -> None:
         harness.advance(3)
     assert harness.names()[-1] == "Video Playback Exited"
     assert session.state == "ended"
+
+
+def test_content_start_of_the_playing_item_plays_it_again(harness: Harness) -> None:
+    session = harness.session(content=[EP], tracker={"heartbeat_interval": 0})
+    session.play()
+    session.playing(0)
+    harness.advance(100)
+    session.content_start("c1")
+    session.playing(0)
+    again = harness.props("Video Content Started", 1)
+    assert again["asset_id"] == "c1"
+    assert again["total_length"] == 600  # the declared metadata, not an unknown item
+    harness.advance(600)
+    session.ended()
+    assert harness.names()[-2:] == ["Video Content Completed", "Video Playback Completed"]

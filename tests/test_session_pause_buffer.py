@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import playhead
 from playhead import Content
-from playhead.testing import assert_events
+from playhead.testing import assert_event_sequence
 from tests.conftest import Harness
 
 EP = Content(asset_id="c1", total_length=600)
@@ -107,7 +107,7 @@ def test_interruption_while_paused_gives_one_resumed(harness: Harness) -> None:
     session.pause()
     session.interrupt("device lock")
     session.playing()
-    assert_events(
+    assert_event_sequence(
         harness.payloads[2:],
         [
             "Video Playback Paused",

@@ -11,7 +11,6 @@ import pytest
 import playhead
 from playhead.testing import (
     Timeline,
-    assert_events,
     dump_timeline,
     event_names,
     load_timeline,
@@ -98,17 +97,6 @@ def test_dump_and_load_round_trip(tmp_path: Path) -> None:
     assert isinstance(load_timeline(timeline), Timeline)
     # One step per line keeps diffs of recorded timelines readable.
     assert '{"at": 0.4, "call": "playing", "position": 0}' in path.read_text()
-
-
-def test_assert_events_shows_a_side_by_side_diff() -> None:
-    payloads = run_timeline(BASE)
-    with pytest.raises(AssertionError) as info:
-        assert_events(
-            payloads, ["Video Playback Started", "Video Playback Paused"], heartbeats=False
-        )
-    text = str(info.value)
-    assert "expected" in text
-    assert "! Video Playback Paused" in text
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)

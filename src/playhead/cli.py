@@ -49,6 +49,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         with open(args.out, "w", encoding="utf-8") as out:
             _write_jsonl(payloads, out)
         print(f"\nwrote {len(payloads)} events to {args.out}", file=sys.stderr)
+    if args.report:
+        from playhead.report import write_report
+
+        write_report(payloads, args.report)
+        print(f"wrote the session picture to {args.report}", file=sys.stderr)
     return 0
 
 
@@ -73,6 +78,7 @@ def _add_demo(sub: Any) -> None:
     demo = sub.add_parser("demo", help="show a simulated playback session's events")
     demo.add_argument("--out", metavar="FILE.jsonl", help="also write the payloads here")
     demo.add_argument("--json", action="store_true", help="print payloads as JSON lines")
+    demo.add_argument("--report", metavar="FILE.html|.svg", help="also draw the session picture")
     demo.add_argument(
         "--heartbeat",
         type=float,

@@ -61,8 +61,7 @@ def demo_timeline(heartbeat_interval: float = 10) -> dict[str, Any]:
     call("seeking", to=70)
     call("waiting")
     now += 0.8
-    call("seeked")
-    call("playing", position=70)
+    call("seeked", position=70)
     play_content(70, 75)
     call("ad_break_start", pod_id="mid-1", type="mid-roll")
     call("ad_start", asset_id="ad-car")

@@ -15,6 +15,7 @@ heartbeats fire on the scheduler thread; one lock per session serialises them.
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 import threading
 import uuid
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from playhead.clock import Timer
     from playhead.tracker import Tracker
 
-__all__ = ["Session"]
+__all__ = ["RAW_CALLBACKS", "Session"]
 
 log = structlog.get_logger("playhead")
 
@@ -273,7 +274,7 @@ class Session:
                 if (
                     self.state == "playing"
                     and position.__class__ in (float, int)
-                    and 0 <= position <= self._item_limit
+                    and 0 <= position < self._item_limit  # never inf, even when unbounded
                 ):
                     self._pos = position
                     self._pos_at = self._clock.monotonic()
@@ -638,9 +639,13 @@ class Session:
         self._content_done = False
 
     def _resolve_content(self, asset_id: str, metadata: dict[str, Any]) -> tuple[Content, int]:
-        for index in [*range(self._index, len(self._content)), *range(self._index)]:
+        # The next declared item with that id first; the current one only if it is not yet
+        # playing; then earlier ones (going back in the playlist, or playing one again).
+        current = self._index if not self._item_started else self._index + 1
+        order = [*range(current, len(self._content)), *range(min(current, len(self._content)))]
+        for index in order:
             item = self._content[index]
-            if item.asset_id == asset_id and not (index == self._index and self._item_started):
+            if item.asset_id == asset_id:
                 return item.with_metadata(**metadata), index
         item = Content.from_dict({"asset_id": asset_id, **metadata})
         if self._total is not None:
@@ -1074,3 +1079,24 @@ class Session:
             props["pod_length"] = self._ad_pod_length
         props["position"] = seconds(self._ad_now())
         return props
+
+
+def _parameters(name: str) -> tuple[str, ...]:
+    signature = inspect.signature(getattr(Session, name))
+    return tuple(
+        parameter.name
+        for parameter in signature.parameters.values()
+        if parameter.name != "self" and parameter.kind is not parameter.VAR_KEYWORD
+    )
+
+
+#: Every raw callback of a session, in the order of the API, with its parameters' names
+#: (``content_start``, ``ad_break_start`` and ``ad_start`` also take metadata keywords).
+RAW_CALLBACKS: dict[str, tuple[str, ...]] = {
+    name: _parameters(name)
+    for name in (
+        "play", "playing", "pause", "time_update", "waiting", "seeking", "seeked", "ended",
+        "content_start", "ad_break_start", "ad_start", "ad_time_update", "ad_skipped", "ad_end",
+        "ad_break_end", "quality", "volume", "fullscreen", "interrupt", "exit",
+    )
+}  # fmt: skip

@@ -27,32 +27,9 @@ import attrs
 
 from playhead.adapters._base import clock_of
 from playhead.clock import Clock, format_timestamp
+from playhead.session import RAW_CALLBACKS
 
 __all__ = ["RAW_CALLBACKS", "Recorder"]
-
-#: The session's raw callbacks and the names of their arguments, in the timeline's spelling.
-RAW_CALLBACKS: dict[str, tuple[str, ...]] = {
-    "play": (),
-    "playing": ("position",),
-    "pause": ("position",),
-    "time_update": ("position",),
-    "waiting": ("position",),
-    "seeking": ("to", "position"),
-    "seeked": ("position",),
-    "ended": (),
-    "content_start": ("asset_id",),
-    "ad_break_start": ("pod_id",),
-    "ad_start": ("asset_id",),
-    "ad_time_update": ("position",),
-    "ad_skipped": (),
-    "ad_end": (),
-    "ad_break_end": (),
-    "quality": ("bitrate", "framerate", "dropped_frames"),
-    "volume": ("sound",),
-    "fullscreen": ("on",),
-    "interrupt": ("method",),
-    "exit": ("position",),
-}
 
 
 def _jsonable(value: Any) -> Any:

@@ -9,10 +9,12 @@ Everything here works from plain pytest (no plugin needed)::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
 
 from playhead.clock import FakeClock
+from playhead.testing.builder import TimelineBuilder
+from playhead.testing.invariants import assert_session_invariants, session_problems
+from playhead.testing.sequence import assert_event_sequence, event_sequence
 from playhead.testing.timeline import (
     CALLS,
     Step,
@@ -31,13 +33,16 @@ __all__ = [
     "MemoryTransport",
     "Step",
     "Timeline",
-    "assert_events",
+    "TimelineBuilder",
+    "assert_event_sequence",
+    "assert_session_invariants",
     "build_session",
     "dump_timeline",
     "event_names",
-    "format_events",
+    "event_sequence",
     "load_timeline",
     "run_timeline",
+    "session_problems",
 ]
 
 
@@ -50,27 +55,3 @@ def _is_heartbeat(payload: Payload) -> bool:
     return payload["event"] in ("Video Content Playing", "Video Ad Playing") and (
         "quartile" not in payload.get("properties", {})
     )
-
-
-def format_events(payloads: Iterable[Payload]) -> str:
-    """One aligned line per event: time, name, position, quartile."""
-    from playhead.transports.console import describe
-
-    return "\n".join(describe(p) for p in payloads)
-
-
-def assert_events(
-    payloads: Sequence[Payload], expected: Sequence[str], *, heartbeats: bool = True
-) -> None:
-    """Assert the event names equal ``expected``; on failure show both lists side by side."""
-    actual = event_names(payloads, heartbeats=heartbeats)
-    if actual == list(expected):
-        return
-    width = max([len(name) for name in [*actual, *expected, "expected"]])
-    rows = [f"  {'expected':<{width}}   actual"]
-    for index in range(max(len(actual), len(expected))):
-        want: Any = expected[index] if index < len(expected) else "-"
-        got: Any = actual[index] if index < len(actual) else "-"
-        mark = "  " if want == got else "! "
-        rows.append(f"{mark}{want:<{width}}   {got}")
-    raise AssertionError("event sequence differs:\n" + "\n".join(rows))

@@ -26,36 +26,16 @@ from typing import Any
 
 import attrs
 
+from playhead.clock import DEFAULT_START
 from playhead.model import Ad, AdBreak, Content
+from playhead.session import RAW_CALLBACKS
 from playhead.transports.base import Transport
 
 __all__ = ["CALLBACKS", "DEFAULT_START", "TimelineBuilder"]
 
-DEFAULT_START = "2024-01-15T10:30:00Z"
 
 #: Every raw callback of a session, with the names of its arguments.
-CALLBACKS: dict[str, tuple[str, ...]] = {
-    "play": (),
-    "playing": ("position",),
-    "pause": ("position",),
-    "time_update": ("position",),
-    "waiting": ("position",),
-    "seeking": ("to", "position"),
-    "seeked": ("position",),
-    "ended": (),
-    "content_start": ("asset_id",),
-    "ad_break_start": ("pod_id",),
-    "ad_start": ("asset_id",),
-    "ad_time_update": ("position",),
-    "ad_skipped": (),
-    "ad_end": (),
-    "ad_break_end": (),
-    "quality": ("bitrate", "framerate", "dropped_frames"),
-    "volume": ("sound",),
-    "fullscreen": ("on",),
-    "interrupt": ("method",),
-    "exit": ("position",),
-}
+CALLBACKS = RAW_CALLBACKS
 _WITH_METADATA = ("content_start", "ad_break_start", "ad_start")
 
 

@@ -22,6 +22,8 @@ from typing import Any, Union
 
 import attrs
 
+from playhead.payload import EVENTS
+
 __all__ = [
     "EVENT_NAMES",
     "EventSequence",
@@ -32,25 +34,7 @@ __all__ = [
     "sequence_diff",
 ]
 
-EVENT_NAMES: tuple[str, ...] = (
-    "Video Playback Started",
-    "Video Playback Paused",
-    "Video Playback Interrupted",
-    "Video Playback Buffer Started",
-    "Video Playback Buffer Completed",
-    "Video Playback Seek Started",
-    "Video Playback Seek Completed",
-    "Video Playback Resumed",
-    "Video Playback Completed",
-    "Video Playback Exited",
-    "Video Content Started",
-    "Video Content Playing",
-    "Video Content Completed",
-    "Video Ad Started",
-    "Video Ad Playing",
-    "Video Ad Completed",
-    "Video Quality Updated",
-)
+EVENT_NAMES: tuple[str, ...] = EVENTS
 
 Payload = Mapping[str, Any]
 Expected = Union[str, Mapping[str, Any], tuple[Any, ...], "ExpectedEvent"]

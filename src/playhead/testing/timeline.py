@@ -26,7 +26,7 @@ import attrs
 
 from playhead.clock import DEFAULT_START, FakeClock, parse_timestamp
 from playhead.errors import ConfigurationError, TimelineError
-from playhead.session import Session
+from playhead.session import RAW_CALLBACKS, Session
 from playhead.tracker import Tracker
 from playhead.transports.base import Payload, Transport
 from playhead.transports.memory import MemoryTransport
@@ -34,11 +34,7 @@ from playhead.transports.memory import MemoryTransport
 __all__ = ["CALLS", "Step", "Timeline", "dump_timeline", "load_timeline", "run_timeline"]
 
 #: The session callbacks a step may name.
-CALLS: tuple[str, ...] = (
-    "play", "playing", "pause", "time_update", "waiting", "seeking", "seeked", "ended",
-    "content_start", "ad_break_start", "ad_start", "ad_time_update", "ad_skipped", "ad_end",
-    "ad_break_end", "quality", "volume", "fullscreen", "interrupt", "exit",
-)  # fmt: skip
+CALLS: tuple[str, ...] = tuple(RAW_CALLBACKS)
 _SIGNATURES = {name: inspect.signature(getattr(Session, name)) for name in CALLS}
 _TRACKER_KEYS = frozenset(inspect.signature(Tracker).parameters) - {"transport", "clock"}
 _SESSION_KEYS = frozenset({"content", "ad_breaks", "livestream", "session_id", "properties"})
