@@ -205,3 +205,24 @@ def test_same_options_as_the_threaded_transport() -> None:
         return {n: p.default for n, p in params.items() if n != "http_transport"}
 
     assert options(AsyncHttpTransport) == options(HttpTransport)
+
+
+def test_spool_works_the_same(collector: Collector, refused: str, tmp_path: Any) -> None:
+    from playhead import HttpTransport
+
+    path = tmp_path / "spool.sqlite"
+    events = make_events(60)
+
+    async def down() -> None:
+        transport = AsyncHttpTransport("k", host=refused, spool_path=path, **FAST)
+        await transport.start()
+        for e in events:
+            transport.send(e)
+        report = await transport.aclose(0.3)
+        assert report.remaining == 60
+        assert report.spooled == 60
+
+    asyncio.run(down())
+    up = HttpTransport(collector.api_key, host=collector.url, spool_path=path, **FAST)
+    assert up.close(10).delivered == 60
+    assert collector.events == events
