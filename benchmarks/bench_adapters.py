@@ -9,27 +9,15 @@ Recorder together, with the ratio to the baseline so machine speed cancels out.
 
 from __future__ import annotations
 
-import gc
-import time
 from collections.abc import Callable
 from typing import Any
+
+from _timing import REPEATS, best_per_call
 
 import playhead
 from playhead.adapters import PlayheadMonitor, Recorder
 
-REPEATS = 7
 CALLS = 200_000
-
-
-def best_per_call(fn: Callable[[int], None], calls: int) -> float:
-    """Microseconds per call: the best of REPEATS runs (the least disturbed)."""
-    times = []
-    for _ in range(REPEATS):
-        gc.collect()
-        start = time.perf_counter()
-        fn(calls)
-        times.append(time.perf_counter() - start)
-    return min(times) / calls * 1e6
 
 
 def playing_session() -> tuple[playhead.Session, playhead.FakeClock]:

@@ -11,23 +11,11 @@ import statistics
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable
+
+from _timing import REPEATS, best_per_call
 
 import playhead
 from playhead import Ad, AdBreak, Content
-
-REPEATS = 7
-
-
-def best_per_call(fn: Callable[[int], None], calls: int) -> float:
-    """Microseconds per call: the best of REPEATS runs (the least disturbed)."""
-    times = []
-    for _ in range(REPEATS):
-        gc.collect()
-        start = time.perf_counter()
-        fn(calls)
-        times.append(time.perf_counter() - start)
-    return min(times) / calls * 1e6
 
 
 def new_session(heartbeat: float = 10) -> tuple[playhead.Session, playhead.MemoryTransport]:

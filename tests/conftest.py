@@ -2,74 +2,16 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import structlog
-from jsonschema import Draft202012Validator
 
 import playhead
+from tests.spec import SPEC_PATH, assert_all_valid, assert_valid, validator
 
-SPEC_PATH = Path(__file__).parent / "fixtures" / "video-events.openapi.json"
-
-
-def _track_validator() -> Draft202012Validator:
-    spec = json.loads(SPEC_PATH.read_text())
-    schema = spec["paths"]["/track"]["post"]["requestBody"]["content"]["application/json"]["schema"]
-    # The schema's $refs point into the document's components: validate against the whole spec.
-    root = {"$schema": "https://json-schema.org/draft/2020-12/schema", **spec, **schema}
-    return Draft202012Validator(root, format_checker=Draft202012Validator.FORMAT_CHECKER)
-
-
-TRACK_VALIDATOR = _track_validator()
-
-
-def _per_event_validators() -> dict[str, Draft202012Validator]:
-    """One validator per event name: the branch of the request's ``oneOf`` with that name.
-
-    The 17 branches differ by their ``event`` enum, so a payload is valid against the whole
-    ``oneOf`` exactly when it is valid against the branch of its own event name; checking
-    that branch alone is ~15x faster, which matters for tests that emit thousands of events.
-    """
-    spec = json.loads(SPEC_PATH.read_text())
-    validators = {}
-    for name, schema in spec["components"]["schemas"].items():
-        if not name.endswith("_event"):
-            continue
-        (event,) = schema["oneOf"][0]["properties"]["event"]["enum"]
-        root = {
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            **spec,
-            "$ref": f"#/components/schemas/{name}",
-        }
-        validators[event] = Draft202012Validator(
-            root, format_checker=Draft202012Validator.FORMAT_CHECKER
-        )
-    return validators
-
-
-EVENT_VALIDATORS = _per_event_validators()
-
-
-def assert_valid(payload: dict[str, Any]) -> None:
-    """Fail with the schema's complaint unless ``payload`` is a valid /track request body."""
-    validator = EVENT_VALIDATORS.get(payload.get("event"), TRACK_VALIDATOR)  # type: ignore[arg-type]
-    errors = list(validator.iter_errors(payload))
-    if errors:
-        best = min(errors, key=lambda e: len(list(e.path)))
-        details = "; ".join(
-            f"{'/'.join(map(str, sub.absolute_path))}: {sub.message}"
-            for sub in (best.context or [best])[:6]
-        )
-        raise AssertionError(f"{payload.get('event')!r} is not valid: {best.message} ({details})")
-
-
-def assert_all_valid(payloads: Iterable[dict[str, Any]]) -> None:
-    for payload in payloads:
-        assert_valid(payload)
+__all__ = ["SPEC_PATH", "Harness", "assert_all_valid", "assert_valid", "validator"]
 
 
 @pytest.fixture(autouse=True)

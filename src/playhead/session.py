@@ -18,7 +18,6 @@ import functools
 import inspect
 import math
 import threading
-import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -27,7 +26,7 @@ import structlog
 from playhead.errors import CallbackError, ConfigurationError
 from playhead.machine import AD_STATES, EVENTS, MachineError
 from playhead.model import Ad, AdBreak, AdType, Content
-from playhead.payload import Event
+from playhead.payload import Event, message_id
 from playhead.positions import check_position, seconds
 from playhead.quality import QualityState
 from playhead.quartiles import Quartiles
@@ -158,15 +157,17 @@ class Session:
         self._strict = tracker.strict
         self._interval = tracker.heartbeat_interval
         self._lock = threading.RLock()
-        self.session_id = session_id or str(uuid.uuid4())
+        self.session_id = session_id or message_id()
         self.state = "idle"
         self.stats = SessionStats()
         self._live = bool(livestream)
         self._content: tuple[Content, ...] = _as_items(content, Content)
         self._breaks: tuple[AdBreak, ...] = _as_items(ad_breaks, AdBreak)
-        defaults = dict(tracker.properties)
+        defaults: dict[str, Any] = {"session_id": self.session_id}
+        defaults.update(tracker.properties)
         if properties:
             defaults.update(properties)
+        defaults["livestream"] = self._live
         self._defaults = defaults
         self._total = self._declared_total()
         self._index = 0
@@ -508,6 +509,8 @@ class Session:
         if self.state != old:
             self.stats.add_time(old, now - self._since)
             self._since = now
+            if old in _FRAMES and self.state not in _FRAMES:
+                self._stop_timers()  # frames stopped: no heartbeat, quartile or stall timer
         return True
 
     def _ignore(self, call: str, reason: str, *, duplicate: bool = False) -> None:
@@ -936,6 +939,7 @@ class Session:
     # ------------------------------------------------------------------ frames and timers
 
     def _frames_started(self, now: float) -> None:
+        self._stop_timers()  # a new ad after an ad: the old one's timers end here
         for event in self._pending:
             self._emit(event, self._playback_props())
         self._pending.clear()
@@ -961,9 +965,6 @@ class Session:
         self._ad_at = now
         self._frames_started(now)
         self._schedule_quartile(now)
-
-    def _frames_stop(self) -> None:
-        self._stop_timers()
 
     def _stop_timers(self) -> None:
         for timer in (self._hb_timer, self._q_timer):
@@ -1030,12 +1031,10 @@ class Session:
     def _playback_props(
         self, position: float | None = None, *, with_ids: bool = True
     ) -> dict[str, Any]:
-        props: dict[str, Any] = {"session_id": self.session_id}
-        props.update(self._defaults)
+        props = self._defaults.copy()  # session_id, the tracker's properties, livestream
         props["position"] = seconds(self._playback_position() if position is None else position)
         if self._total is not None:
             props["total_length"] = int(self._total)
-        props["livestream"] = self._live
         if with_ids:
             item = self._item
             if item is not None:

@@ -25,7 +25,7 @@ from typing import Any
 
 import attrs
 
-from .spec import errors as spec_errors
+from tests.spec import errors as spec_errors
 
 
 @attrs.frozen

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import playhead
 from playhead import FakeClock, HttpTransport, Tracker
+from tests.spec import assert_valid
 
 from .collector import Collector
-from .spec import assert_valid
 
 
 def test_a_session_with_an_ad_arrives_valid_and_complete(collector: Collector) -> None:

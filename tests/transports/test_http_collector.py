@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from playhead import DeliveryError, HttpTransport
+from tests.spec import errors as spec_errors
 
 from .collector import Collector, Reset, Slow, Status
 from .events import make_event, make_events
-from .spec import errors as spec_errors
 
 FAST = {"flush_interval": 0.02, "backoff_base": 0.01, "backoff_max": 0.1, "timeout": 5.0}
 
