@@ -226,3 +226,14 @@ def test_spool_works_the_same(collector: Collector, refused: str, tmp_path: Any)
     up = HttpTransport(collector.api_key, host=collector.url, spool_path=path, **FAST)
     assert up.close(10).delivered == 60
     assert collector.events == events
+
+
+def test_an_http_transport_of_the_wrong_kind_is_a_configuration_error() -> None:
+    import httpx
+
+    from playhead import ConfigurationError, HttpTransport
+
+    with pytest.raises(ConfigurationError, match="AsyncBaseTransport for AsyncHttpTransport"):
+        AsyncHttpTransport("k", http_transport=httpx.HTTPTransport())
+    with pytest.raises(ConfigurationError, match="BaseTransport for HttpTransport"):
+        HttpTransport("k", http_transport=httpx.AsyncHTTPTransport())

@@ -18,26 +18,23 @@ from typing import Any
 
 import httpx
 
-from playhead.errors import ConfigurationError
 from playhead.transports._engine import (
     Answer,
     DeliveryReport,
     DeliveryStats,
-    DropCallback,
     Engine,
-    ErrorCallback,
     Outcome,
     Post,
     Sleep,
     log,
 )
-from playhead.transports._options import Options, make_options
+from playhead.transports._http_base import HttpTransportBase
 from playhead.transports.base import Payload
 
 __all__ = ["HttpTransport"]
 
 
-class HttpTransport:
+class HttpTransport(HttpTransportBase):
     """Deliver events to ``/v1/batch`` (or ``/v1/track``) of Customer.io or any collector.
 
     ``HttpTransport(api_key=..., region="eu")``; every option is described in
@@ -53,67 +50,7 @@ class HttpTransport:
     .. versionadded:: 0.1
     """
 
-    def __init__(
-        self,
-        api_key: str,
-        *,
-        region: str = "us",
-        host: str | None = None,
-        endpoint: str = "batch",
-        strict: bool = False,
-        gzip: bool = False,
-        max_batch_events: int = 100,
-        max_batch_bytes: int = 475_000,
-        max_event_bytes: int = 32 * 1024,
-        flush_interval: float = 0.5,
-        max_queue_events: int = 10_000,
-        max_queue_bytes: int = 16 * 1024 * 1024,
-        overflow: str = "drop_newest",
-        block_timeout: float = 0.1,
-        timeout: float = 10.0,
-        max_retry_time: float = 300.0,
-        backoff_base: float = 0.5,
-        backoff_max: float = 30.0,
-        retry_after_max: float = 60.0,
-        close_timeout: float = 5.0,
-        spool_path: str | os.PathLike[str] | None = None,
-        spool_durability: str = "batched",
-        spool_max_bytes: int = 64 * 1024 * 1024,
-        spool_max_age: float = 7 * 24 * 3600.0,
-        on_drop: DropCallback | None = None,
-        on_error: ErrorCallback | None = None,
-        http_transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        self._opts: Options = make_options(
-            api_key=api_key,
-            region=region,
-            host=host,
-            endpoint=endpoint,
-            strict=strict,
-            gzip=gzip,
-            max_batch_events=max_batch_events,
-            max_batch_bytes=max_batch_bytes,
-            max_event_bytes=max_event_bytes,
-            flush_interval=flush_interval,
-            max_queue_events=max_queue_events,
-            max_queue_bytes=max_queue_bytes,
-            overflow=overflow,
-            block_timeout=block_timeout,
-            timeout=timeout,
-            max_retry_time=max_retry_time,
-            backoff_base=backoff_base,
-            backoff_max=backoff_max,
-            retry_after_max=retry_after_max,
-            close_timeout=close_timeout,
-            spool_path=spool_path,
-            spool_durability=spool_durability,
-            spool_max_bytes=spool_max_bytes,
-            spool_max_age=spool_max_age,
-        )
-        _check_callback("on_drop", on_drop)
-        _check_callback("on_error", on_error)
-        self._http_transport = http_transport
-        self._engine = Engine(self._opts, on_drop=on_drop, on_error=on_error)
+    def _setup(self) -> None:
         self._client = self._make_client()
         self._worker: threading.Thread | None = None
         self._start_lock = threading.Lock()
@@ -273,11 +210,6 @@ def sleep_sync(engine: Engine, seconds: float) -> None:
             return
         engine.intake()
         engine.run_callbacks()
-
-
-def _check_callback(name: str, fn: Any) -> None:
-    if fn is not None and not callable(fn):
-        raise ConfigurationError(f"{name} must be callable")
 
 
 # ---------------------------------------------------------------- lifecycle
