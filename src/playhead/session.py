@@ -510,7 +510,7 @@ class Session:
             self.stats.add_time(old, now - self._since)
             self._since = now
             if old in _FRAMES and self.state not in _FRAMES:
-                self._stop_timers()  # frames stopped: no heartbeat, quartile or stall timer
+                self._stop_timers()  # frames stopped: no heartbeat or quartile timer
         return True
 
     def _ignore(self, call: str, reason: str, *, duplicate: bool = False) -> None:
