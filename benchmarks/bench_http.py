@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))  # the collector the tests use
+sys.path.insert(0, str(ROOT))  # the collector the tests use (tests.transports.collector)
 
 import httpx  # noqa: E402
 import structlog  # noqa: E402
@@ -45,8 +45,8 @@ class Collector:
     def __init__(self, api_key: str) -> None:
         self.api_key = api_key
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "transports.collector", api_key],
-            cwd=ROOT / "tests",
+            [sys.executable, "-m", "tests.transports.collector", api_key],
+            cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
