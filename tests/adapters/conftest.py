@@ -185,6 +185,26 @@ CLEAN_RUN = [
     "Video Playback Completed",
 ]
 
+#: A run with one real stall (from a throttled stream), played to the end.
+STALL_RUN = [
+    "Video Playback Started",
+    "Video Content Started",
+    "Video Playback Buffer Started",
+    "Video Playback Buffer Completed",
+    "Video Content Completed",
+    "Video Playback Completed",
+]
+
+#: A run with one seek that waits for the network (its buffering is the seek's), to the end.
+SEEK_RUN = [
+    "Video Playback Started",
+    "Video Content Started",
+    "Video Playback Seek Started",
+    "Video Playback Seek Completed",
+    "Video Content Completed",
+    "Video Playback Completed",
+]
+
 
 @pytest.fixture
 def mpv_module() -> ModuleType:

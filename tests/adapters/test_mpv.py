@@ -12,7 +12,14 @@ import structlog.testing
 import playhead
 from playhead.adapters import mpv as mpv_adapter
 from playhead.testing import event_names, run_timeline
-from tests.adapters.conftest import CLEAN_RUN, PLAY_TIMEOUT, Run, wait_until
+from tests.adapters.conftest import (
+    CLEAN_RUN,
+    PLAY_TIMEOUT,
+    SEEK_RUN,
+    STALL_RUN,
+    Run,
+    wait_until,
+)
 from tests.adapters.media_server import MediaServer
 from tests.conftest import assert_all_valid
 
@@ -85,14 +92,7 @@ def test_a_real_stall_is_a_buffer_and_ends(mpv_player: Any, make_run: Any, video
             assert handle.wait(PLAY_TIMEOUT)
         finally:
             handle.detach()
-    assert run.names() == [
-        "Video Playback Started",
-        "Video Content Started",
-        "Video Playback Buffer Started",
-        "Video Playback Buffer Completed",
-        "Video Content Completed",
-        "Video Playback Completed",
-    ]
+    assert run.names() == STALL_RUN
     started = run.props("Video Playback Buffer Started")["position"]
     assert 2 <= started <= 6
     assert abs(run.props("Video Playback Buffer Completed")["position"] - started) <= 1
@@ -114,14 +114,7 @@ def test_a_seeks_own_buffering_is_not_a_stall(mpv_player: Any, make_run: Any, vi
             assert handle.wait(PLAY_TIMEOUT)
         finally:
             handle.detach()
-    assert run.names() == [
-        "Video Playback Started",
-        "Video Content Started",
-        "Video Playback Seek Started",
-        "Video Playback Seek Completed",
-        "Video Content Completed",
-        "Video Playback Completed",
-    ]
+    assert run.names() == SEEK_RUN
     assert run.session.stats.time_seeking > 1.0  # the seek did wait for the network
     assert run.props("Video Playback Seek Started")["seek_position"] == 8
 

@@ -14,7 +14,14 @@ import structlog.testing
 
 from playhead.adapters import vlc as vlc_adapter
 from playhead.testing import event_names, run_timeline
-from tests.adapters.conftest import CLEAN_RUN, PLAY_TIMEOUT, Run, wait_until
+from tests.adapters.conftest import (
+    CLEAN_RUN,
+    PLAY_TIMEOUT,
+    SEEK_RUN,
+    STALL_RUN,
+    Run,
+    wait_until,
+)
 from tests.adapters.media_server import MediaServer
 from tests.conftest import assert_all_valid
 
@@ -75,14 +82,7 @@ def test_a_real_stall_is_inferred_and_ends(vlc_player: Any, make_run: Any, video
             assert handle.wait(PLAY_TIMEOUT)
         finally:
             handle.detach()
-    assert run.names() == [
-        "Video Playback Started",
-        "Video Content Started",
-        "Video Playback Buffer Started",
-        "Video Playback Buffer Completed",
-        "Video Content Completed",
-        "Video Playback Completed",
-    ]
+    assert run.names() == STALL_RUN
     assert handle.monitor.inferred_stalls == 1
     assert handle.monitor.inferred_seeks == 0  # VLC resumes further on after a stall: no seek
     assert run.session.stats.time_stalled > 0.5
@@ -101,14 +101,7 @@ def test_a_seeks_own_buffering_is_not_a_stall(vlc_player: Any, make_run: Any, vi
             assert handle.wait(PLAY_TIMEOUT)
         finally:
             handle.detach()
-    assert run.names() == [
-        "Video Playback Started",
-        "Video Content Started",
-        "Video Playback Seek Started",
-        "Video Playback Seek Completed",
-        "Video Content Completed",
-        "Video Playback Completed",
-    ]
+    assert run.names() == SEEK_RUN
     assert run.session.stats.time_seeking > 1.0  # the seek waited for the network...
     assert handle.monitor.inferred_stalls == 0  # ...and that wait was not a stall
 
