@@ -9,7 +9,7 @@ import httpx
 
 from playhead.errors import ConfigurationError
 from playhead.transports._engine import DropCallback, Engine, ErrorCallback
-from playhead.transports._options import Options, make_options
+from playhead.transports._options import MAX_EVENT_BYTES, Options, make_options
 
 __all__ = ["HttpTransportBase"]
 
@@ -40,7 +40,7 @@ class HttpTransportBase:
         gzip: bool = False,
         max_batch_events: int = 100,
         max_batch_bytes: int = 475_000,
-        max_event_bytes: int = 32 * 1024,
+        max_event_bytes: int = MAX_EVENT_BYTES,
         flush_interval: float = 0.5,
         max_queue_events: int = 10_000,
         max_queue_bytes: int = 16 * 1024 * 1024,

@@ -62,31 +62,34 @@ def _positive(name: str, value: float, *, integer: bool = False, zero: bool = Fa
 def make_options(
     *,
     api_key: str,
-    region: str = "us",
-    host: str | None = None,
-    endpoint: str = "batch",
-    strict: bool = False,
-    gzip: bool = False,
-    max_batch_events: int = 100,
-    max_batch_bytes: int = 475_000,
-    max_event_bytes: int = MAX_EVENT_BYTES,
-    flush_interval: float = 0.5,
-    max_queue_events: int = 10_000,
-    max_queue_bytes: int = 16 * 1024 * 1024,
-    overflow: str = "drop_newest",
-    block_timeout: float = 0.1,
-    timeout: float = 10.0,
-    max_retry_time: float = 300.0,
-    backoff_base: float = 0.5,
-    backoff_max: float = 30.0,
-    retry_after_max: float = 60.0,
-    close_timeout: float = 5.0,
-    spool_path: str | os.PathLike[str] | None = None,
-    spool_durability: str = "batched",
-    spool_max_bytes: int = 64 * 1024 * 1024,
-    spool_max_age: float = 7 * 24 * 3600.0,
+    region: str,
+    host: str | None,
+    endpoint: str,
+    strict: bool,
+    gzip: bool,
+    max_batch_events: int,
+    max_batch_bytes: int,
+    max_event_bytes: int,
+    flush_interval: float,
+    max_queue_events: int,
+    max_queue_bytes: int,
+    overflow: str,
+    block_timeout: float,
+    timeout: float,
+    max_retry_time: float,
+    backoff_base: float,
+    backoff_max: float,
+    retry_after_max: float,
+    close_timeout: float,
+    spool_path: str | os.PathLike[str] | None,
+    spool_durability: str,
+    spool_max_bytes: int,
+    spool_max_age: float,
 ) -> Options:
-    """Check every setting; raise :class:`ConfigurationError` naming the bad one (never the key)."""
+    """Check every setting; raise :class:`ConfigurationError` naming the bad one (never the key).
+
+    Every setting is required here: the defaults live in one place, the transports' constructor.
+    """
     if not isinstance(api_key, str) or not api_key.strip():
         raise ConfigurationError("api_key must be a non-empty string")
     api_key = api_key.strip()  # keys read from secret files often end in a newline
