@@ -79,7 +79,13 @@ class AdapterHandle:
         self.name = name
         self.failures = 0
         self.attached = True
+        #: Set when playback is over: the media ended, failed, or the player stopped.
+        self.finished = threading.Event()
         self._lock = threading.Lock()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until playback is over (end, error or stop); False on timeout."""
+        return self.finished.wait(timeout)
 
     def detach(self) -> None:
         """Stop listening to the player. Safe to call twice."""

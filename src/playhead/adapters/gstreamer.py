@@ -72,7 +72,6 @@ class GstAdapter(AdapterHandle):
         target: SessionLike = self.recorder if self.recorder is not None else session
         self.monitor = PlayheadMonitor(target, signals_stalls=True, seek_threshold=seek_threshold)
         self.error: str | None = None
-        self.finished = threading.Event()
         self._position: float | None = None
         self._requested = False  # play() sent for the current run
         self._started = False
@@ -191,10 +190,6 @@ class GstAdapter(AdapterHandle):
         self._done = True
         self.monitor.exit(self._position)
         self.finished.set()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Block until the stream ends, errors or stops; False on timeout."""
-        return self.finished.wait(timeout)
 
 
 def attach(

@@ -100,7 +100,6 @@ class MpvAdapter(AdapterHandle):
         self.quality = QualityDebouncer(self.monitor.clock, min_interval=quality_interval)
         self.duration: float | None = None
         self.error: str | None = None
-        self.finished = threading.Event()
         self._position: float | None = None
         self._loaded = False  # start-file seen; nothing before it is ours to report
         self._started = False  # first frame of the current file reported
@@ -317,10 +316,6 @@ class MpvAdapter(AdapterHandle):
         """End the session with Video Playback Exited now, unless it has ended already."""
         if self.monitor.state not in ("idle", "ended"):
             self._finish_exit()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Block until the file ends (or errors, or the player shuts down); False on timeout."""
-        return self.finished.wait(timeout)
 
 
 def attach(

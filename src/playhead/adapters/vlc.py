@@ -81,7 +81,6 @@ class VlcAdapter(AdapterHandle):
         )
         self.duration: float | None = None
         self.error: str | None = None
-        self.finished = threading.Event()
         self._position: float | None = None
         self._started = False
         self._done = True
@@ -199,10 +198,6 @@ class VlcAdapter(AdapterHandle):
         rate = self.player.get_rate()
         if isinstance(rate, (int, float)) and rate > 0:
             self.monitor.rate = float(rate)
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Block until the media ends, errors or stops; False on timeout."""
-        return self.finished.wait(timeout)
 
 
 def attach(
