@@ -28,3 +28,15 @@ def test_every_state_and_trigger_is_in_the_diagram() -> None:
     for rule in TRANSITIONS:
         if rule["dest"] is not None:
             assert rule["trigger"] in page
+
+
+def test_every_public_name_is_in_the_api_reference() -> None:
+    import playhead
+
+    page = (DOCS / "api.md").read_text()
+    missing = [
+        name
+        for name in playhead.__all__
+        if not name.startswith("_") and name != "EVENTS" and f"::: playhead.{name}\n" not in page
+    ]
+    assert missing == [], f"docs/api.md lacks {missing}"
