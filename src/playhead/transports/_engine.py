@@ -656,16 +656,22 @@ class Engine:
     def _count(table: dict[str, int], key: str, n: int) -> None:
         table[key] = table.get(key, 0) + n
 
+    def _give_up_queued_locked(self) -> list[Any]:
+        """Closing: take everything still queued in memory; without a spool it is dropped as
+        ``close_timeout`` (with one, it stays in the spool for the next start)."""
+        self._intake_locked()
+        leftovers = list(self.pending) + list(self.parked)
+        self.pending.clear()
+        self.parked.clear()
+        self.pending_bytes = 0
+        if leftovers and self.spool is None:
+            self._settle_dropped(leftovers, "close_timeout")
+        return leftovers
+
     def finish(self) -> None:
         """Closing is over: spool what is still in memory (batched), or drop it (no spool)."""
         with self.lock:
-            self._intake_locked()
-            leftovers = list(self.pending) + list(self.parked)
-            self.pending.clear()
-            self.parked.clear()
-            self.pending_bytes = 0
-            if leftovers and self.spool is None:
-                self._settle_dropped(leftovers, "close_timeout")
+            leftovers = self._give_up_queued_locked()
             self.closed = True
             self.changed.notify_all()
         if leftovers:
@@ -682,13 +688,7 @@ class Engine:
         Queued events are spooled (batched spool) or dropped as ``close_timeout``; the events
         of the hanging request stay ``remaining`` (the worker may still deliver them)."""
         with self.lock:
-            self._intake_locked()
-            leftovers = list(self.pending) + list(self.parked)
-            self.pending.clear()
-            self.parked.clear()
-            self.pending_bytes = 0
-            if leftovers and self.spool is None:
-                self._settle_dropped(leftovers, "close_timeout")
+            leftovers = self._give_up_queued_locked()
             in_flight = self.in_flight
         log.warning(
             "delivery_close_timed_out",

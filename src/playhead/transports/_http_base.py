@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from playhead.errors import ConfigurationError
-from playhead.transports._engine import DropCallback, Engine, ErrorCallback
+from playhead.transports._engine import DeliveryStats, DropCallback, Engine, ErrorCallback
 from playhead.transports._options import MAX_EVENT_BYTES, Options, make_options
 
 __all__ = ["HttpTransportBase"]
@@ -102,3 +102,19 @@ class HttpTransportBase:
     def _setup(self) -> None:
         """Subclass hook: clients, workers, registration."""
         raise NotImplementedError
+
+    @property
+    def url(self) -> str:
+        """Where events are posted (``https://cdp.customer.io/v1/batch`` by default)."""
+        return self._opts.url
+
+    @property
+    def stats(self) -> DeliveryStats:
+        """Counters now: queued, in flight, sent, retried, dropped and rejected by reason."""
+        return self._engine.stats()
+
+    def __repr__(self) -> str:
+        spool = self._opts.spool_path
+        return (
+            f"{type(self).__name__}(url={self.url!r}, strict={self._opts.strict}, spool={spool!r})"
+        )

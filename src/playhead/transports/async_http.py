@@ -21,7 +21,6 @@ import httpx
 from playhead.transports._engine import (
     Answer,
     DeliveryReport,
-    DeliveryStats,
     Outcome,
     Post,
     Sleep,
@@ -95,14 +94,6 @@ class AsyncHttpTransport(HttpTransportBase):
         _live.add(self)
 
     # ------------------------------------------------------------------ API
-    @property
-    def url(self) -> str:
-        return self._opts.url
-
-    @property
-    def stats(self) -> DeliveryStats:
-        return self._engine.stats()
-
     def send(self, payload: Payload) -> None:
         """Queue one event (any thread). Never does I/O (unless the spool is ``sync``)."""
         self._engine.send(payload)
@@ -186,12 +177,6 @@ class AsyncHttpTransport(HttpTransportBase):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
-
-    def __repr__(self) -> str:
-        return (
-            f"AsyncHttpTransport(url={self.url!r}, strict={self._opts.strict}, "
-            f"spool={self._opts.spool_path!r})"
-        )
 
     # --------------------------------------------------------------- worker
     def _start_if_in_loop(self) -> None:

@@ -21,7 +21,6 @@ import httpx
 from playhead.transports._engine import (
     Answer,
     DeliveryReport,
-    DeliveryStats,
     Engine,
     Outcome,
     Post,
@@ -72,16 +71,6 @@ class HttpTransport(HttpTransportBase):
                 self._worker.start()
 
     # ------------------------------------------------------------------ API
-    @property
-    def url(self) -> str:
-        """Where events are posted (``https://cdp.customer.io/v1/batch`` by default)."""
-        return self._opts.url
-
-    @property
-    def stats(self) -> DeliveryStats:
-        """Counters now: queued, in flight, sent, retried, dropped and rejected by reason."""
-        return self._engine.stats()
-
     def send(self, payload: Payload) -> None:
         """Queue one event. Never does I/O (unless ``spool_durability="sync"``), never raises."""
         if self._worker is None:
@@ -137,10 +126,6 @@ class HttpTransport(HttpTransportBase):
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-    def __repr__(self) -> str:
-        spool = self._opts.spool_path
-        return f"HttpTransport(url={self.url!r}, strict={self._opts.strict}, spool={spool!r})"
 
     # --------------------------------------------------------------- worker
     def _run(self) -> None:
