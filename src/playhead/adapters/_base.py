@@ -87,6 +87,16 @@ class AdapterHandle:
         """Block until playback is over (end, error or stop); False on timeout."""
         return self.finished.wait(timeout)
 
+    def _chain(self, session: SessionLike, record: bool, **monitor_options: Any) -> None:
+        """Player -> monitor -> (recorder ->) session: the recorder sits below the monitor, so
+        what the monitor infers is recorded as plain calls and a replay needs no monitor."""
+        from playhead.adapters.monitor import PlayheadMonitor
+        from playhead.adapters.recorder import Recorder
+
+        self.recorder = Recorder(session) if record else None
+        target: SessionLike = self.recorder if self.recorder is not None else session
+        self.monitor = PlayheadMonitor(target, **monitor_options)
+
     def detach(self) -> None:
         """Stop listening to the player. Safe to call twice."""
         with self._lock:

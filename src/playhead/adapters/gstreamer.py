@@ -34,8 +34,6 @@ from typing import Any
 import structlog
 
 from playhead.adapters._base import AdapterHandle, SessionLike, guarded
-from playhead.adapters.monitor import PlayheadMonitor
-from playhead.adapters.recorder import Recorder
 
 __all__ = ["GstAdapter", "attach"]
 
@@ -68,9 +66,7 @@ class GstAdapter(AdapterHandle):
         self._gst = Gst
         self.playbin = playbin
         self.poll_interval = poll_interval
-        self.recorder = Recorder(session) if record else None
-        target: SessionLike = self.recorder if self.recorder is not None else session
-        self.monitor = PlayheadMonitor(target, signals_stalls=True, seek_threshold=seek_threshold)
+        self._chain(session, record, signals_stalls=True, seek_threshold=seek_threshold)
         self.error: str | None = None
         self._position: float | None = None
         self._requested = False  # play() sent for the current run

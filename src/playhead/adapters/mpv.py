@@ -34,8 +34,6 @@ from typing import Any
 import structlog
 
 from playhead.adapters._base import AdapterHandle, QualityDebouncer, SessionLike, guarded
-from playhead.adapters.monitor import PlayheadMonitor
-from playhead.adapters.recorder import Recorder
 
 __all__ = ["MpvAdapter", "attach"]
 
@@ -93,10 +91,8 @@ class MpvAdapter(AdapterHandle):
     ) -> None:
         super().__init__("mpv")
         self.player = player
-        self.recorder = Recorder(session) if record else None
-        target: SessionLike = self.recorder if self.recorder is not None else session
         # mpv signals its stalls and seeks: the monitor stands down and only forwards.
-        self.monitor = PlayheadMonitor(target, signals_stalls=True, signals_seeks=True)
+        self._chain(session, record, signals_stalls=True, signals_seeks=True)
         self.quality = QualityDebouncer(self.monitor.clock, min_interval=quality_interval)
         self.duration: float | None = None
         self.error: str | None = None

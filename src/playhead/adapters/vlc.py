@@ -34,8 +34,6 @@ from typing import Any
 import structlog
 
 from playhead.adapters._base import AdapterHandle, SessionLike, guarded
-from playhead.adapters.monitor import PlayheadMonitor
-from playhead.adapters.recorder import Recorder
 
 __all__ = ["VlcAdapter", "attach"]
 
@@ -74,11 +72,7 @@ class VlcAdapter(AdapterHandle):
         import vlc  # python-vlc: imported here so playhead imports without libvlc
 
         self.player = player
-        self.recorder = Recorder(session) if record else None
-        target: SessionLike = self.recorder if self.recorder is not None else session
-        self.monitor = PlayheadMonitor(
-            target, stall_timeout=stall_timeout, seek_threshold=seek_threshold
-        )
+        self._chain(session, record, stall_timeout=stall_timeout, seek_threshold=seek_threshold)
         self.duration: float | None = None
         self.error: str | None = None
         self._position: float | None = None
