@@ -12,10 +12,9 @@ from mkdocs.structure.files import File, Files
 
 
 def on_files(files: Files, config: Any) -> Files:
-    from structlog.testing import capture_logs
-
     from playhead.demo import demo_timeline
     from playhead.report import build_sessions, render_svg
+    from playhead.testing import capture_logs
     from playhead.testing.timeline import run_timeline
 
     with capture_logs():  # the build log is for the docs, not for the session's debug lines

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-import structlog
 
 import playhead
 from tests.spec import SPEC_PATH, assert_all_valid, assert_valid, validator
@@ -15,10 +15,13 @@ __all__ = ["SPEC_PATH", "Harness", "assert_all_valid", "assert_valid", "validato
 
 
 @pytest.fixture(autouse=True)
-def _fresh_structlog() -> Iterator[None]:
-    """The CLI configures structlog for its own output; keep that out of other tests."""
+def _fresh_logging() -> Iterator[None]:
+    """The CLI adds a stderr handler to the ``playhead`` logger; keep it out of other tests."""
+    root = logging.getLogger("playhead")
+    handlers, level = list(root.handlers), root.level
     yield
-    structlog.reset_defaults()
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import math
 from typing import Any
 
 import pytest
-import structlog
 
 import playhead
 from playhead import Ad, AdBreak, CallbackError, ConfigurationError, Content
@@ -66,7 +65,7 @@ def test_bad_positions_are_logged_counted_and_ignored(harness: Harness, bad: Any
     session.play()
     session.playing(0)
     session.time_update(10)
-    with structlog.testing.capture_logs() as logs:
+    with playhead.testing.capture_logs() as logs:
         session.time_update(bad)
         session.pause(bad)
     # pause(None) means "position unknown", which is fine; time_update(None) is not.
@@ -126,7 +125,7 @@ def test_a_failing_transport_is_logged_and_counted_never_raised(harness: Harness
 
     tracker = playhead.Tracker(playhead.CallbackTransport(broken), user_id="u", clock=harness.clock)
     session = tracker.session(content=[EP])
-    with structlog.testing.capture_logs() as logs:
+    with playhead.testing.capture_logs() as logs:
         session.play()
         session.playing(0)
     assert session.stats.emit_failures == 2
@@ -145,7 +144,7 @@ def test_an_internal_error_never_reaches_the_player(
         raise RuntimeError("bug")
 
     monkeypatch.setattr(playhead.Session, "_content_props", explode)
-    with structlog.testing.capture_logs() as logs:
+    with playhead.testing.capture_logs() as logs:
         session.playing(0)
     assert logs[-1]["event"] == "callback_failed"
     assert session.stats.ignored_callbacks == 1

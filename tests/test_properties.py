@@ -13,9 +13,9 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from structlog.testing import capture_logs
 
 from playhead import CallbackError
+from playhead.testing import capture_logs
 from playhead.testing.builder import TimelineBuilder
 from playhead.testing.invariants import assert_session_invariants, session_problems
 from playhead.testing.strategies import nonsense_sessions, sessions

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from typing import IO, Any
@@ -114,17 +115,28 @@ def _add_report(sub: Any) -> None:
 SUBCOMMANDS: list[Callable[[Any], None]] = [_add_demo, _add_simulate, _add_play, _add_report]
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to the current ``sys.stderr`` (tests and redirections replace it)."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
 def _quiet_logs() -> None:
-    """Warnings and errors to stderr; the library's debug lines stay out of the output."""
-    import logging
-
-    import structlog
-
-    structlog.configure(
-        wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING),
-        # Looked up at each call, so a replaced sys.stderr (tests, redirection) is honoured.
-        logger_factory=lambda *args: structlog.PrintLogger(sys.stderr),
-    )
+    """The CLI is an application: playhead's warnings and errors go to stderr, one line each."""
+    root = logging.getLogger("playhead")
+    if not any(isinstance(h, _StderrHandler) for h in root.handlers):
+        handler = _StderrHandler()
+        handler.setFormatter(logging.Formatter("playhead: %(levelname)s: %(message)s"))
+        handler.setLevel(logging.WARNING)
+        root.addHandler(handler)
+    if root.level == logging.NOTSET or root.level > logging.WARNING:
+        root.setLevel(logging.WARNING)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -18,11 +18,11 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Protocol, runtime_checkable
 
-import structlog
+from playhead._logging import get_logger
 
 __all__ = ["Clock", "FakeClock", "SystemClock", "Timer", "format_timestamp", "parse_timestamp"]
 
-log = structlog.get_logger("playhead.clock")
+log = get_logger("playhead.clock")
 
 
 class Timer:

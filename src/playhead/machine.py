@@ -144,8 +144,9 @@ def build_machine(**options: Any) -> Machine:
     )
 
 
-#: The one Machine every session shares.
-MACHINE = build_machine()
+#: The one Machine every session shares; named, so transitions' own log lines say whose it is
+#: (they go to the stdlib logger ``transitions``; see docs/logging.md to quiet them).
+MACHINE = build_machine(name="playhead")
 EVENTS = MACHINE.events
 
 

@@ -21,8 +21,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import structlog
-
+from playhead._logging import get_logger
 from playhead.errors import CallbackError, ConfigurationError
 from playhead.machine import AD_STATES, EVENTS, MachineError
 from playhead.model import Ad, AdBreak, AdType, Content
@@ -38,7 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = ["RAW_CALLBACKS", "Session"]
 
-log = structlog.get_logger("playhead")
+log = get_logger("playhead.session")
 
 _F = TypeVar("_F", bound=Callable[..., None])
 

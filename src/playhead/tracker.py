@@ -6,8 +6,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import structlog
-
+from playhead._logging import get_logger
 from playhead.clock import Clock, SystemClock
 from playhead.errors import ConfigurationError
 from playhead.model import AdBreak, Content
@@ -17,7 +16,7 @@ from playhead.transports.base import FlushResult, Payload, Transport
 
 __all__ = ["Tracker"]
 
-log = structlog.get_logger("playhead")
+log = get_logger("playhead.tracker")
 
 
 def _identity(name: str, value: object) -> str | None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import structlog.testing
-
 import playhead
 from playhead.adapters._base import AdapterHandle, QualityDebouncer, clock_of, guarded
 
@@ -22,7 +20,7 @@ class Flaky(AdapterHandle):
 def test_guard_logs_and_counts_instead_of_raising() -> None:
     handle = Flaky()
     assert handle.on_event(4) == 25
-    with structlog.testing.capture_logs() as logs:
+    with playhead.testing.capture_logs() as logs:
         assert handle.on_event(0) is None  # ZeroDivisionError stays here
     assert handle.failures == 1
     assert logs[0]["event"] == "adapter_callback_failed"

@@ -6,9 +6,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import structlog
-import structlog.testing
-
 import playhead
 from playhead.adapters import mpv as mpv_adapter
 from playhead.testing import event_names, run_timeline
@@ -155,7 +152,7 @@ def test_missing_file_is_a_clear_error_and_an_exited_session(
     run = make_run("mpv")
     handle = mpv_adapter.attach(mpv_player, run.session)
     try:
-        with structlog.testing.capture_logs() as logs:
+        with playhead.testing.capture_logs() as logs:
             mpv_player.play(str(missing))
             assert handle.wait(PLAY_TIMEOUT)
     finally:

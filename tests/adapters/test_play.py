@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-import structlog
 
 from playhead import cli
 from playhead.testing import event_names, run_timeline
@@ -18,12 +15,6 @@ from tests.adapters.media_server import MediaServer
 def event_of(line: str) -> str:
     """The event name of a ConsoleTransport line (time, then the name in a 32-wide column)."""
     return line[14:46].strip()
-
-
-@pytest.fixture(autouse=True)
-def _restore_logging(mpv_module: Any) -> Iterator[None]:
-    yield
-    structlog.reset_defaults()  # the CLI configures structlog for its own output
 
 
 def test_plays_to_the_end_printing_events_and_recording(

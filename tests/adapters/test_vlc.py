@@ -10,10 +10,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-import structlog.testing
-
 from playhead.adapters import vlc as vlc_adapter
-from playhead.testing import event_names, run_timeline
+from playhead.testing import capture_logs, event_names, run_timeline
 from tests.adapters.conftest import (
     CLEAN_RUN,
     PLAY_TIMEOUT,
@@ -140,7 +138,7 @@ def test_missing_file_is_a_clear_error_and_an_exited_session(
     run = make_run("vlc")
     handle = vlc_adapter.attach(player, run.session)
     try:
-        with structlog.testing.capture_logs() as logs:
+        with capture_logs() as logs:
             load(instance, player, str(missing), 1)
             assert handle.wait(PLAY_TIMEOUT)
     finally:

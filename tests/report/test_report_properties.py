@@ -6,9 +6,9 @@ import itertools
 import xml.etree.ElementTree as ET
 
 from hypothesis import given, settings
-from structlog.testing import capture_logs
 
 from playhead.report import BAND_STATES, build_sessions, render_svg
+from playhead.testing import capture_logs
 from playhead.testing.builder import TimelineBuilder
 from playhead.testing.strategies import nonsense_sessions, sessions, timelines
 

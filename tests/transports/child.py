@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 import uuid
@@ -82,4 +83,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    # An application that wants playhead's warnings configures logging (the parent reads them).
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
     main()

@@ -13,10 +13,10 @@ from typing import Any
 
 import httpx
 import pytest
-from structlog.testing import capture_logs
 
 import playhead
 from playhead import ConfigurationError, DeliveryError, HttpTransport
+from playhead.testing import capture_logs
 from playhead.transports._retry import backoff_delay, parse_retry_after, server_message
 
 from .events import make_event, make_events

@@ -12,13 +12,12 @@ import threading
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
-import structlog
-
+from playhead._logging import get_logger
 from playhead.clock import Clock, SystemClock
 
 __all__ = ["AdapterHandle", "QualityDebouncer", "SessionLike", "clock_of", "guarded"]
 
-log = structlog.get_logger("playhead.adapters")
+log = get_logger("playhead.adapters")
 
 F = TypeVar("F", bound=Callable[..., Any])
 

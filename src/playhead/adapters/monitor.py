@@ -30,15 +30,14 @@ import math
 import threading
 from typing import Any
 
-import structlog
-
+from playhead._logging import get_logger
 from playhead.adapters._base import SessionLike, clock_of
 from playhead.clock import Clock, Timer
 from playhead.errors import ConfigurationError
 
 __all__ = ["PlayheadMonitor"]
 
-log = structlog.get_logger("playhead.adapters.monitor")
+log = get_logger("playhead.adapters.monitor")
 
 #: A playhead that moved less than this has not moved (players repeat the same time).
 _EPSILON = 0.001

@@ -31,13 +31,12 @@ import math
 import threading
 from typing import Any
 
-import structlog
-
+from playhead._logging import get_logger
 from playhead.adapters._base import AdapterHandle, QualityDebouncer, SessionLike, guarded
 
 __all__ = ["MpvAdapter", "attach"]
 
-log = structlog.get_logger("playhead.adapters.mpv")
+log = get_logger("playhead.adapters.mpv")
 
 _PROPERTIES = (
     "time-pos",

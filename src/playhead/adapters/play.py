@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlparse
 
-import structlog
+from playhead._logging import get_logger
 
 __all__ = ["add_parser", "main", "run"]
 
-log = structlog.get_logger("playhead.play")
+log = get_logger("playhead.play")
 
 _PROBE_TIMEOUT = 15.0
 

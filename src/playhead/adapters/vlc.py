@@ -31,13 +31,12 @@ import queue
 import threading
 from typing import Any
 
-import structlog
-
+from playhead._logging import get_logger
 from playhead.adapters._base import AdapterHandle, SessionLike, guarded
 
 __all__ = ["VlcAdapter", "attach"]
 
-log = structlog.get_logger("playhead.adapters.vlc")
+log = get_logger("playhead.adapters.vlc")
 
 _EVENTS = (
     "MediaPlayerOpening",

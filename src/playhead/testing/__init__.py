@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from playhead._logging import capture_logs
 from playhead.clock import FakeClock
 from playhead.testing.builder import TimelineBuilder
 from playhead.testing.invariants import assert_session_invariants, session_problems
@@ -37,6 +38,7 @@ __all__ = [
     "assert_event_sequence",
     "assert_session_invariants",
     "build_session",
+    "capture_logs",
     "dump_timeline",
     "event_names",
     "event_sequence",

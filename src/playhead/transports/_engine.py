@@ -29,8 +29,8 @@ from collections.abc import Callable, Generator, Mapping
 from typing import Any, Protocol
 
 import attrs
-import structlog
 
+from playhead._logging import get_logger
 from playhead._version import __version__
 from playhead.transports._options import Options
 from playhead.transports._retry import (
@@ -52,7 +52,7 @@ __all__ = [
     "Sleep",
 ]
 
-log = structlog.get_logger("playhead.transports.http")
+log = get_logger("playhead.transports.http")
 
 _encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 _MID_START = len(b'{"messageId":"')
