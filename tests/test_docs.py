@@ -1,11 +1,65 @@
-"""Docs that are generated from code must match the code."""
+"""Docs that are generated from code must match the code, and the built site shows them."""
 
 from __future__ import annotations
 
+import html
 import importlib.util
+import re
+import subprocess
+import sys
 from pathlib import Path
 
-DOCS = Path(__file__).parent.parent / "docs"
+import pytest
+
+ROOT = Path(__file__).parent.parent
+DOCS = ROOT / "docs"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site as ``mkdocs build --strict`` makes it: what readers see, not the Markdown."""
+    pytest.importorskip("mkdocs", reason="the docs extra is not installed")
+    out = tmp_path_factory.mktemp("site")
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    return out
+
+
+def _text(page: Path) -> str:
+    """A built page's text as a reader sees it: tags dropped, entities decoded, spaces folded."""
+    markup = page.read_text(encoding="utf-8")
+    markup = re.sub(r"<(script|style)\b.*?</\1>", " ", markup, flags=re.DOTALL)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+def _folded(text: str) -> str:
+    # Highlighting puts tags between tokens: compare the code without any whitespace.
+    return re.sub(r"\s+", "", text)
+
+
+def test_no_built_page_shows_an_include_marker(site: Path) -> None:
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 10
+    shown = [str(p.relative_to(site)) for p in pages if "--8<--" in _folded(_text(p))]
+    assert shown == [], "unrendered snippet includes (--8<--) on these pages"
+
+
+def test_the_testing_guide_shows_every_example_section(site: Path) -> None:
+    source = (DOCS / "examples" / "test_testing_guide.py").read_text(encoding="utf-8")
+    sections = dict(
+        re.findall(r"# --8<-- \[start:(\w+)\]\n(.*?)\n\s*# --8<-- \[end:\1\]", source, re.DOTALL)
+    )
+    assert len(sections) == 5
+    page = _folded(_text(site / "testing" / "index.html"))
+    for name, code in sections.items():
+        assert _folded(code) in page, f"the {name!r} example is missing from the built page"
 
 
 def test_state_diagram_page_matches_the_machine() -> None:
