@@ -87,3 +87,26 @@ def test_every_public_name_is_in_the_api_reference() -> None:
         if not name.startswith("_") and name != "EVENTS" and f"::: playhead.{name}\n" not in page
     ]
     assert missing == [], f"docs/api.md lacks {missing}"
+
+
+def _section(markup: str, anchor: str) -> str:
+    """The text of one object's section of an API page, from its heading to the next h2."""
+    start = markup.index(f'<h2 id="{anchor}"')
+    end = markup.find("<h2 ", start + 1)
+    section = markup[start : end if end != -1 else None]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", section)).split())
+
+
+def test_the_api_page_shows_constructors_and_fields(site: Path) -> None:
+    import attrs
+
+    import playhead
+
+    markup = (site / "api" / "index.html").read_text(encoding="utf-8")
+    tracker = _folded(_section(markup, "playhead.Tracker"))
+    assert "Tracker(transport:Transport,*,user_id:str|None=None," in tracker
+    content = _section(markup, "playhead.Content")
+    assert "Content(*,asset_id:str,pod_id:str|None=None," in _folded(content)
+    for field in attrs.fields(playhead.Content):
+        assert _folded(f"{field.name}: {field.type}") in _folded(content), field.name
+    assert "attrs.field" not in content  # a field shows its type, not how it is validated
