@@ -1,4 +1,4 @@
-"""The ``playhead`` command: ``demo``, ``simulate`` (and more, registered below)."""
+"""The ``playhead`` command: ``demo``, ``simulate``, ``collect`` (and more, registered below)."""
 
 from __future__ import annotations
 
@@ -128,6 +128,69 @@ def _add_simulate(sub: Any) -> None:
     simulate.set_defaults(func=cmd_simulate)
 
 
+def cmd_collect(args: argparse.Namespace) -> int:
+    """Serve a Customer.io-like collector until Ctrl-C (or SIGTERM)."""
+    import signal
+
+    from playhead.collect import Collector, StrictModeUnavailable
+
+    out = open_output(args.out) if args.out else None
+    try:
+        collector = Collector(
+            args.host, args.port, out=out, jsonl=out is not None, strict=args.strict
+        )
+    except StrictModeUnavailable as error:
+        raise CommandError(f"--strict: {error}") from None
+    except OSError as error:
+        raise CommandError(f"cannot listen on {args.host}:{args.port}: {error.strerror}") from None
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    mode = "strict: events that fail the spec get 400" if args.strict else "every event gets 200"
+    where = f"recording to {args.out}" if out is not None else "one line per event below"
+    print(
+        f"playhead collect: listening on {collector.url} (POST /v1/batch, /v1/track; {mode}; "
+        f"{where}; Ctrl-C stops)",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        collector.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        collector.close()
+        if out is not None:
+            out.close()
+    if collector.reader_gone:
+        raise BrokenPipeError
+    received = f"{collector.received} event{'' if collector.received == 1 else 's'}"
+    rejected = f", answered 400 to {collector.rejected} request(s)" if args.strict else ""
+    print(f"playhead collect: received {received}{rejected}", file=sys.stderr)
+    return 0
+
+
+def _add_collect(sub: Any) -> None:
+    collect = sub.add_parser(
+        "collect", help="a local collector that answers like Customer.io, to try delivery"
+    )
+    collect.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    collect.add_argument(
+        "--port", type=int, default=8080, help="port (default 8080; 0 picks a free one)"
+    )
+    collect.add_argument(
+        "--out", metavar="FILE.jsonl", help="record the events here instead of printing them"
+    )
+    collect.add_argument(
+        "--strict",
+        action="store_true",
+        help="answer 400 to events that fail the video spec (needs jsonschema)",
+    )
+    collect.set_defaults(func=cmd_collect)
+
+
 def _add_play(sub: Any) -> None:
     from playhead.adapters.play import add_parser
 
@@ -143,7 +206,13 @@ def _add_report(sub: Any) -> None:
 
 
 #: Subcommands: each adds its parser. Extend by appending a function.
-SUBCOMMANDS: list[Callable[[Any], None]] = [_add_demo, _add_simulate, _add_play, _add_report]
+SUBCOMMANDS: list[Callable[[Any], None]] = [
+    _add_demo,
+    _add_simulate,
+    _add_play,
+    _add_report,
+    _add_collect,
+]
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
