@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -187,3 +188,66 @@ def test_collect_takes_both_endpoints(endpoint: str) -> None:
     assert [line.split("  ")[1].strip() for line in out.splitlines()][-1] == (
         "Video Playback Completed"
     )
+
+
+@pytest.mark.parametrize("example", ["production_http.py", "asyncio_app.py"])
+def test_the_http_examples_run_against_playhead_collect(example: str, tmp_path: Path) -> None:
+    with collect("--strict") as running:
+        env = {
+            **os.environ,
+            "CIO_API_KEY": "test",
+            "CIO_HOST": running.url,
+            "PLAYHEAD_SPOOL_DIR": str(tmp_path),
+        }
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "examples" / example)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        out, err = running.stop()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "remaining=0" in done.stdout
+    assert "Video Playback Started" in out
+    assert "rejected" not in err
+
+
+@pytest.mark.parametrize("example", ["production_http.py", "asyncio_app.py"])
+def test_the_http_examples_say_what_to_set_without_a_key(example: str) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "CIO_API_KEY"}
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / example)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    _fails_in_one_line(done, "CIO_API_KEY", "playhead collect")
+    assert done.stdout == ""
+
+
+def test_the_readme_example_runs_against_playhead_collect_and_says_what_to_set() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    program = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    assert "HttpTransport" in program
+    env = {k: v for k, v in os.environ.items() if k not in ("CIO_API_KEY", "CIO_HOST")}
+
+    def run(extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", program],
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    _fails_in_one_line(run({}), "CIO_API_KEY")
+    with collect() as running:
+        done = run({"CIO_API_KEY": "test", "CIO_HOST": running.url})
+        out, _ = running.stop()
+    assert done.returncode == 0, done.stderr
+    assert "Video Playback Paused" in out.splitlines()[-1]
