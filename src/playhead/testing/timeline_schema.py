@@ -84,7 +84,7 @@ def _object_of_attrs(cls: type) -> dict[str, Any]:
 
 
 def _object_of_arguments(function: Any, keys: frozenset[str], description: str) -> dict[str, Any]:
-    hints = typing.get_type_hints(function.__init__ if isinstance(function, type) else function)
+    hints = typing.get_type_hints(function)
     names = [name for name in inspect.signature(function).parameters if name in keys]
     return {
         "type": "object",
@@ -140,7 +140,7 @@ def timeline_schema() -> dict[str, Any]:
                 "const": FORMAT_VERSION,
             },
             "tracker": _object_of_arguments(
-                Tracker, _TRACKER_KEYS, "keyword arguments of playhead.Tracker"
+                Tracker.__init__, _TRACKER_KEYS, "keyword arguments of playhead.Tracker"
             ),
             "session": _object_of_arguments(
                 Tracker.session, _SESSION_KEYS, "keyword arguments of Tracker.session()"
