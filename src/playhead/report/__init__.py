@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from playhead.report._input import ReportError, _payloads_of
 from playhead.report.html import render_html
 from playhead.report.model import (
     BAND_STATES,
@@ -47,21 +48,6 @@ __all__ = [
     "run",
     "write_report",
 ]
-
-
-class ReportError(ValueError):
-    """The events file cannot be read, or the output format is unknown."""
-
-
-def _payloads_of(item: Any, where: str) -> list[Mapping[str, Any]]:
-    if isinstance(item, Mapping) and isinstance(item.get("batch"), list):
-        # A capture of a /v1/batch request body: {"batch": [payload, ...]}
-        return [p for p in item["batch"] if isinstance(p, Mapping)]
-    if isinstance(item, Mapping):
-        return [item]
-    if isinstance(item, list):
-        return [p for p in item if isinstance(p, Mapping)]
-    raise ReportError(f"{where}: expected a JSON object (an event payload), got {item!r:.60}")
 
 
 def read_events(source: str | os.PathLike[str] | IO[str]) -> list[Mapping[str, Any]]:
