@@ -19,7 +19,16 @@ from playhead.report.model import (
     SessionTimeline,
 )
 
-__all__ = ["STATE_COLOURS", "format_duration", "render_svg", "stats_rows"]
+__all__ = [
+    "STATE_COLOURS",
+    "format_duration",
+    "heartbeat_marks",
+    "place_labels",
+    "playhead_top",
+    "render_svg",
+    "stats_rows",
+    "zoom_config",
+]
 
 STATE_COLOURS: dict[str, str] = {
     "loading": "#cfd8dc",
@@ -123,6 +132,19 @@ TICK_STEPS: tuple[float, ...] = (
 HEARTBEAT_TICKS_MAX = 120
 #: The width, pixels, of one bin of the heartbeat density strip.
 DENSITY_BIN = 4
+
+
+def zoom_config() -> dict[str, object]:
+    """The drawing's constants the HTML page's zoom script needs (the same rules as here)."""
+    return {
+        "x0": CHART_X0,
+        "x1": CHART_X1,
+        "tick_steps": list(TICK_STEPS),
+        "heartbeat_ticks_max": HEARTBEAT_TICKS_MAX,
+        "density_bin": DENSITY_BIN,
+        "plot_height": PLOT_H - 8,
+        "min_span": 1.0,
+    }
 
 
 def _tick_step(duration: float) -> float:
@@ -380,7 +402,8 @@ class _Panel:
             points = " ".join(f"{_num(self.x(at))},{_num(y(pos))}" for at, pos in kept)
             data = " ".join(f"{_t(at)},{_num(y(pos))}" for at, pos in kept)
             out.append(
-                f'<polyline class="playhead" data-pts="{data}" points="{points}" fill="none" '
+                f'<polyline class="playhead" data-pts="{data}" data-highest="{_t(highest)}" '
+                f'points="{points}" fill="none" '
                 f'stroke="#1a237e" stroke-width="2" stroke-linejoin="round"/>'
             )
         return out
@@ -411,12 +434,14 @@ class _Panel:
             above = marker.quartile is not None
             hidden = ' visibility="hidden"' if anchor == "" else ""
             label = (
-                f'<text class="label" x="{_num(dx)}" y="{-7 if above else 4}" '
+                f'<text class="label{" above" if above else ""}" x="{_num(dx)}" '
+                f'y="{-7 if above else 4}" '
                 f'font-size="{8 if above else 10}" text-anchor="{anchor or "start"}" '
                 f'fill="#37474f" pointer-events="none"{hidden}>{escape(marker.label)}</text>'
             )
             out.append(
-                f'<g class="marker marker-{marker.lane}" data-t="{_t(marker.at)}" '
+                f'<g class="marker marker-{marker.lane}" data-lane="{marker.lane}" '
+                f'data-t="{_t(marker.at)}" '
                 f'transform="translate({_num(x)} {_num(cy)})">'
                 f"{self._glyph(marker)}<title>{_title(marker)}</title>{label}</g>"
             )
