@@ -568,7 +568,8 @@ def render_svg(sessions: Sequence[SessionTimeline]) -> str:
     for index, session in enumerate(sessions):
         panel = _Panel(session, top, index)
         body.append(
-            f'<g class="session" data-session-id={quoteattr(session.session_id)} '
+            f'<g class="session" id={quoteattr("chart-" + session.session_id)} '
+            f'data-session-id={quoteattr(session.session_id)} '
             f'data-duration="{_t(panel.duration)}">'
         )
         body.extend(panel.draw())

@@ -130,7 +130,7 @@
     Array.prototype.forEach.call(this.markers, function (m) {
       var t = parseFloat(m.getAttribute("data-t"));
       var inside = t >= self.v0 - 1e-9 && t <= self.v1 + 1e-9;
-      m.setAttribute("visibility", inside ? "visible" : "hidden");
+      m.setAttribute("display", inside ? "inline" : "none");
       if (!inside) return;
       var x = Math.min(Math.max(self.x(t), X0 + 5), X1 - 5);
       var cy = m.getAttribute("transform").split(" ")[1];
