@@ -218,8 +218,9 @@ def heartbeat_marks(
             for t in times
         ]
     bins: dict[int, int] = {}
+    last = (CHART_X1 - CHART_X0) // DENSITY_BIN - 1  # the session's last instant: last bin
     for t in times:
-        key = int((x(t) - CHART_X0) // DENSITY_BIN)
+        key = min(int((x(t) - CHART_X0) // DENSITY_BIN), last)
         bins[key] = bins.get(key, 0) + 1
     most = max(bins.values())
     return [

@@ -110,7 +110,8 @@
       }
       var bins = {}, most = 0;
       times.forEach(function (t) {
-        var key = Math.floor((self.x(t) - X0) / C.density_bin);
+        var key = Math.min(Math.floor((self.x(t) - X0) / C.density_bin),
+                           Math.floor(W / C.density_bin) - 1);
         bins[key] = (bins[key] || 0) + 1;
         most = Math.max(most, bins[key]);
       });
