@@ -30,6 +30,7 @@ from playhead.report.html import render_html
 from playhead.report.model import (
     BAND_STATES,
     OUTCOMES,
+    SKIPPED_AD,
     Band,
     Marker,
     SessionStats,
@@ -42,6 +43,7 @@ from playhead.report.svg import render_svg
 __all__ = [
     "BAND_STATES",
     "OUTCOMES",
+    "SKIPPED_AD",
     "Band",
     "FleetSummary",
     "Marker",
