@@ -299,7 +299,7 @@ class _Epochs:
             head = stamp[:19]
             base = self.seconds.get(head)
             if base is None:
-                if len(self.seconds) > 4096:
+                if len(self.seconds) > 256:
                     self.seconds.clear()
                 base = self.seconds[head] = parse_timestamp(head + "Z")
             return base + int(stamp[20:23]) / 1000
