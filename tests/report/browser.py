@@ -71,7 +71,8 @@ def pixels(png: Path) -> tuple[int, int, list[bytes]]:
             chunks.append(body)
         offset += 12 + length
     width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", header)
-    assert depth == 8 and colour in (2, 6) and interlace == 0, "unexpected PNG kind"
+    assert (depth, interlace) == (8, 0), "unexpected PNG kind"
+    assert colour in (2, 6), "unexpected PNG kind"
     step = 4 if colour == 6 else 3
     raw = zlib.decompress(b"".join(chunks))
     stride = width * step
@@ -84,7 +85,7 @@ def pixels(png: Path) -> tuple[int, int, list[bytes]]:
             for i in range(step, stride):
                 line[i] = (line[i] + line[i - step]) & 0xFF
         elif kind == 2:
-            line = bytearray((a + b) & 0xFF for a, b in zip(line, previous))
+            line = bytearray((a + b) & 0xFF for a, b in zip(line, previous, strict=False))
         elif kind == 3:
             for i in range(stride):
                 left = line[i - step] if i >= step else 0

@@ -59,7 +59,12 @@ def _viewing(
     elif end == "idle-ended":
         out.append(ev(last, "Video Playback Interrupted", position=int(played), method="x"))
         out.append(
-            ev(last + 600, "Video Playback Exited", position=int(played), exit_reason="idle_timeout")
+            ev(
+                last + 600,
+                "Video Playback Exited",
+                position=int(played),
+                exit_reason="idle_timeout",
+            )
         )
     elif end == "interrupted":
         out.append(ev(last, "Video Playback Interrupted", position=int(played), method="x"))
@@ -82,9 +87,7 @@ FLEET = [
 @pytest.fixture
 def fleet_file(tmp_path: Path) -> Path:
     payloads = []
-    for index, (sid, user, content, player, startup, played, stalled, end, rep) in enumerate(
-        FLEET
-    ):
+    for index, (sid, user, content, player, startup, played, stalled, end, rep) in enumerate(FLEET):
         payloads += _viewing(
             sid, user, content, player, index * 30.0, startup, played, stalled, end, rep
         )
@@ -159,7 +162,8 @@ def test_the_fleet_page_links_the_worst_sessions_to_their_charts(
     for sid in ("s1", "s6"):
         assert f'<a href="#chart-{sid}">' in html
         assert f'id="chart-{sid}"' in html
-    assert "Per content item" in html and "Per video_player" in html
+    assert "Per content item" in html
+    assert "Per video_player" in html
     assert main([str(fleet_file), "-o", str(tmp_path / "fleet.svg")]) == 0
     assert "playhead fleet report" in (tmp_path / "fleet.svg").read_text(encoding="utf-8")
 
@@ -227,7 +231,8 @@ def test_output_into_a_missing_directory_says_so(fleet_file: Path, tmp_path: Pat
 
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1
-    assert "there is no directory" in done.stderr and "nowhere" in done.stderr
+    assert "there is no directory" in done.stderr
+    assert "nowhere" in done.stderr
     assert str(fleet_file) not in done.stderr  # the input is fine: it is not blamed
 
 
@@ -282,7 +287,8 @@ def test_progress_shows_on_a_terminal_only(tmp_path: Path) -> None:
 
     assert done.returncode == 0
     assert json.loads(done.stdout)["sessions"] == 60
-    assert b"\rreading " in seen and b" events, " in seen
+    assert b"\rreading " in seen
+    assert b" events, " in seen
     assert seen.endswith(b"\r\x1b[K")  # the line is cleared at the end
 
 

@@ -37,9 +37,7 @@ def _label(marker: ET.Element) -> ET.Element:
 
 
 def _shown_labels(svg: str) -> list[str]:
-    return [
-        _label(m).text or "" for m in _markers(svg) if _label(m).get("visibility") != "hidden"
-    ]
+    return [_label(m).text or "" for m in _markers(svg) if _label(m).get("visibility") != "hidden"]
 
 
 def test_end_exit_and_skipped_ad_marks_are_labelled(demo: list[dict[str, object]]) -> None:
@@ -89,7 +87,8 @@ def test_marks_and_labels_stay_inside_the_plot_with_a_post_roll() -> None:
         dx = float(label.get("x", "0"))
         anchor = label.get("text-anchor")
         left = x + dx - (width if anchor == "end" else width / 2 if anchor == "middle" else 0)
-        assert CHART_X0 <= left and left + width * (0.81 if anchor == "middle" else 1) <= CHART_X1
+        assert left >= CHART_X0
+        assert left + width * (0.81 if anchor == "middle" else 1) <= CHART_X1
 
 
 def test_labels_never_overlap_in_a_lane() -> None:
@@ -152,7 +151,8 @@ def test_the_page_carries_its_zoom_script_and_nothing_external(
     assert not re.search(r'(src|href)="(https?:)?//', html)
     # every mark knows its time, for the script to move it
     markers = _markers(re.search(r"<svg.*</svg>", html, re.S).group(0))  # type: ignore[union-attr]
-    assert markers and all(m.get("data-t") for m in markers)
+    assert markers
+    assert all(m.get("data-t") for m in markers)
 
 
 def test_outcomes_idle_ended_and_interrupted() -> None:
@@ -200,4 +200,5 @@ def test_a_long_line_is_kept_short_on_steady_play(ten_hours: list[dict[str, obje
     points = line.split()
     assert len(points) < 0.5 * sum(len(line) for line in session.playhead)
     times = [float(p.split(",")[0]) for p in points]
-    assert times == sorted(times) and times[-1] == pytest.approx(session.stats.duration, abs=1)
+    assert times == sorted(times)
+    assert times[-1] == pytest.approx(session.stats.duration, abs=1)

@@ -143,9 +143,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _spooled(stream: IO[str]) -> str:
     """Standard input copied to a temporary file: the fleet page reads its input twice."""
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", suffix=".jsonl", delete=False
-    ) as copy:
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".jsonl", delete=False) as copy:
         shutil.copyfileobj(stream, copy)
     return copy.name
 
@@ -190,10 +188,7 @@ def write_fleet_report(
     )
     worst_first = {f.session_id: i for i, f in enumerate(summary.worst)}
     charts.sort(key=lambda s: worst_first[s.session_id])
-    if kind == "html":
-        text = render_fleet_html(summary, charts)
-    else:
-        text = render_fleet_svg(summary)
+    text = render_fleet_html(summary, charts) if kind == "html" else render_fleet_svg(summary)
     Path(path).write_text(text, encoding="utf-8")
     return summary
 

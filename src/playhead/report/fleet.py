@@ -69,9 +69,9 @@ class Distribution:
     histogram: tuple[tuple[float, float | None, int], ...]
 
     @classmethod
-    def of(cls, values: Sequence[float], edges: Sequence[float], zero_bucket: bool = False) -> (
-        Distribution
-    ):
+    def of(
+        cls, values: Sequence[float], edges: Sequence[float], zero_bucket: bool = False
+    ) -> Distribution:
         ordered = sorted(values)
         n = len(ordered)
         median = statistics.median(ordered) if n else None
@@ -82,14 +82,14 @@ class Distribution:
             zeros = sum(1 for v in ordered if v == 0)
             rows.append((0.0, 0.0, zeros))
             rest = ordered[zeros:]
-        bounds = list(zip(edges, [*edges[1:], None]))
+        bounds = list(zip(edges, [*edges[1:], None], strict=False))
         counts = [0] * len(bounds)
         for value in rest:
             index = len(bounds) - 1
             while index > 0 and value < bounds[index][0]:
                 index -= 1
             counts[index] += 1
-        rows.extend((float(lo), hi, c) for (lo, hi), c in zip(bounds, counts))
+        rows.extend((float(lo), hi, c) for (lo, hi), c in zip(bounds, counts, strict=False))
         return cls(n, median, p95, tuple(rows))
 
     def to_dict(self) -> dict[str, Any]:
@@ -203,7 +203,7 @@ class FleetSummary:
 class _Session:
     """What one session keeps while the file streams by: no events, only running figures."""
 
-    __slots__ = ("builder", "content", "last", "player", "start", "stamp", "tally", "user")
+    __slots__ = ("builder", "content", "last", "player", "stamp", "start", "tally", "user")
 
     def __init__(self, epoch: float, payload: Mapping[str, Any]) -> None:
         self.start = epoch
@@ -374,7 +374,7 @@ def summarize(
                 if meter is not None and number % 2048 == 0:
                     meter.update(done_bytes, events, len(open_sessions))
         else:
-            for payload in source:  # type: ignore[union-attr]
+            for payload in source:
                 feed(payload)
     except OSError as error:
         raise ReportError(f"cannot read {name}: {error.strerror}") from None

@@ -64,9 +64,7 @@ def _histogram(
     most = max((c for _, _, c in rows), default=0) or 1
     slot = width / max(len(rows), 1)
     base, height = y + 130, 96.0
-    out.append(
-        f'<line x1="{x}" y1="{base}" x2="{x + width}" y2="{base}" stroke="#37474f"/>'
-    )
+    out.append(f'<line x1="{x}" y1="{base}" x2="{x + width}" y2="{base}" stroke="#37474f"/>')
     for index, (low, high, count) in enumerate(rows):
         h = height * count / most
         bx = x + index * slot + 4
@@ -157,7 +155,7 @@ def _group_table(title: str, groups: Mapping[str, GroupFigures]) -> str:
     for key, g in groups.items():
         outcomes = "".join(f'<td class="num">{g.outcomes[o]:,}</td>' for o in OUTCOMES)
         rows.append(
-            f"<tr><td>{escape(key)}</td><td class=\"num\">{g.sessions:,}</td>"
+            f'<tr><td>{escape(key)}</td><td class="num">{g.sessions:,}</td>'
             f'<td class="num">{g.viewers:,}</td>{outcomes}'
             f'<td class="num">{_ms(g.startup_time.median)}</td>'
             f'<td class="num">{_ms(g.startup_time.p95)}</td>'
@@ -192,7 +190,7 @@ def render_fleet_html(summary: FleetSummary, charts: Sequence[SessionTimeline] =
         )
     body = (
         f'<div class="picture">{render_fleet_svg(summary)}</div>'
-        "<h2>Worst sessions</h2><p class=\"hint\">Highest rebuffer ratio first, then most time "
+        '<h2>Worst sessions</h2><p class="hint">Highest rebuffer ratio first, then most time '
         "stalled, then the longest startup. A name links to the session's chart.</p>"
         "<table><tr><th>session</th><th>user</th><th>content</th><th>player</th>"
         "<th>outcome</th><th>rebuffer ratio</th><th>stalls</th><th>startup</th></tr>"
@@ -202,7 +200,7 @@ def render_fleet_html(summary: FleetSummary, charts: Sequence[SessionTimeline] =
     )
     if charts:
         body += (
-            "<h2>Charts of the worst sessions</h2><p class=\"hint\">Scroll over a chart to zoom "
+            '<h2>Charts of the worst sessions</h2><p class="hint">Scroll over a chart to zoom '
             "in on the time axis, drag to pan, double-click to see the whole session.</p>"
             f'<div class="picture">{render_svg(charts)}</div>'
             + "".join(session_section(s) for s in charts)

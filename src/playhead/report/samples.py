@@ -37,9 +37,7 @@ def long_session(hours: float = 10, heartbeat_interval: float = 10) -> list[dict
 
     length = int(hours * 3600)
     breaks = [
-        AdBreak(
-            pod_id=f"mid-{n}", type="mid-roll", ads=[Ad(asset_id=f"ad-{n}", total_length=30)]
-        )
+        AdBreak(pod_id=f"mid-{n}", type="mid-roll", ads=[Ad(asset_id=f"ad-{n}", total_length=30)])
         for n in range(1, int(hours * 2) + 1)
     ]
     timeline = TimelineBuilder(
@@ -73,7 +71,9 @@ def _template(kind: str, content: str, player: str) -> list[dict[str, Any]]:
 
     timeline = TimelineBuilder(
         content=[{"asset_id": content, "total_length": 600}],
-        ad_breaks=[AdBreak(pod_id="pre", type="pre-roll", ads=[Ad(asset_id="a1", total_length=15)])],
+        ad_breaks=[
+            AdBreak(pod_id="pre", type="pre-roll", ads=[Ad(asset_id="a1", total_length=15)])
+        ],
         heartbeat_interval=10,
         video_player=player,
     )

@@ -247,12 +247,12 @@ def place_labels(
     other. The HTML page's script places them the same way when the view changes.
     """
     glyphs: dict[str, list[float]] = {}
-    for (lane, _, _), x in zip(marks, xs):
+    for (lane, _, _), x in zip(marks, xs, strict=False):
         glyphs.setdefault(lane, []).append(x)
     seen: dict[str, int] = {}
     label_end: dict[tuple[str, bool], float] = {}
     out: list[tuple[str, float]] = []
-    for (lane, above, text), x in zip(marks, xs):
+    for (lane, above, text), x in zip(marks, xs, strict=False):
         index = seen.get(lane, 0)
         seen[lane] = index + 1
         width = _label_width(text, above)
@@ -430,7 +430,7 @@ class _Panel:
         shown = [m for m in self.session.markers if not m.heartbeat]
         xs = [min(max(self.x(m.at), CHART_X0 + 5), CHART_X1 - 5) for m in shown]
         labels = place_labels([(m.lane, m.quartile is not None, m.label) for m in shown], xs)
-        for marker, x, (anchor, dx) in zip(shown, xs, labels):
+        for marker, x, (anchor, dx) in zip(shown, xs, labels, strict=False):
             cy = self.lanes_y + _LANES.index(marker.lane) * LANE_H + LANE_H / 2
             above = marker.quartile is not None
             hidden = ' visibility="hidden"' if anchor == "" else ""
@@ -570,7 +570,7 @@ def render_svg(sessions: Sequence[SessionTimeline]) -> str:
         panel = _Panel(session, top, index)
         body.append(
             f'<g class="session" id={quoteattr("chart-" + session.session_id)} '
-            f'data-session-id={quoteattr(session.session_id)} '
+            f"data-session-id={quoteattr(session.session_id)} "
             f'data-duration="{_t(panel.duration)}">'
         )
         body.extend(panel.draw())
