@@ -74,7 +74,7 @@ def _template(kind: str, content: str, player: str) -> list[dict[str, Any]]:
         ad_breaks=[
             AdBreak(pod_id="pre", type="pre-roll", ads=[Ad(asset_id="a1", total_length=15)])
         ],
-        heartbeat_interval=10,
+        heartbeat_interval=5,
         video_player=player,
     )
     timeline.play()
