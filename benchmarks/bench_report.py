@@ -82,7 +82,8 @@ def main() -> int:
         for round_ in range(1, args.rounds + 1):
             summary = child("summary", path)
             baseline = child("baseline", path)
-            assert summary["events"] == events and summary["sessions"] == args.sessions
+            assert summary["events"] == events
+            assert summary["sessions"] == args.sessions
             ratios.append(summary["seconds"] / baseline["seconds"])
             summaries.append(summary["seconds"])
             print(
