@@ -302,6 +302,22 @@ class _Builder:
         self.current = state
         self.current_since = at
 
+    def heartbeat(self, at: float, position: object) -> bool:
+        """A content heartbeat while playing moves nothing but the anchor: the fleet summary's
+        most frequent event takes this short way (what :meth:`event` would do, minus the
+        drawing). False when it needs the long way."""
+        if (
+            self.record
+            or self.mode != "content"
+            or self.current != "playing"
+            or self.assumed_resume
+            or type(position) is not int
+        ):
+            return False
+        self.anchor = (at, float(position))
+        self.last_at = at
+        return True
+
     def event(self, at: float, event: str, props: Mapping[str, Any]) -> None:
         if self.mode == "ended":
             return
@@ -310,20 +326,6 @@ class _Builder:
             length = float(props["total_length"])
             self.content_length = max(self.content_length or 0.0, length)
 
-        if (
-            event == "Video Content Playing"
-            and not self.record
-            and self.mode == "content"
-            and self.current == "playing"
-            and not self.assumed_resume
-            and position is not None
-        ):
-            # A heartbeat while playing moves nothing but the anchor: the fleet summary's
-            # most frequent event takes this short way (what content_event would do, minus
-            # the drawing).
-            self.anchor = (at, position)
-            self.last_at = at
-            return
         if event.startswith("Video Content"):
             self.content_event(at, event, position)
         elif event == "Video Playback Started":
@@ -457,6 +459,12 @@ class _Tally:
         self.first_item_at: float | None = None
         self.ending: str | None = None  # the event that ended the session
         self.exit_reason: str | None = None
+
+    def heartbeat(self, at: float) -> None:
+        """What :meth:`add` does for a content heartbeat of a session that has not ended."""
+        self.last_at = at
+        self.events += 1
+        self.heartbeats += 1
 
     def add(self, at: float, event: str, props: Mapping[str, Any]) -> None:
         if self.first_at is None:
