@@ -42,7 +42,7 @@
     var plot = g.querySelector("rect.plot");
     this.top = parseFloat(this.axis.getAttribute("data-top"));
     this.bottom = parseFloat(this.axis.getAttribute("data-y"));
-    this.readout = make("text", {x: X1, y: this.top - 6, "font-size": 11, "text-anchor": "end",
+    this.readout = make("text", {x: X1, y: this.bottom + 28, "font-size": 11, "text-anchor": "end",
                                  fill: "#37474f", "class": "readout"});
     this.cursor = make("line", {y1: this.top, y2: this.bottom, stroke: "#263238",
                                 "stroke-width": 0.75, visibility: "hidden", "class": "cursor",
