@@ -47,9 +47,16 @@ def test_end_exit_and_skipped_ad_marks_are_labelled(demo: list[dict[str, object]
         (SKIPPED_AD, "ad skipped", "ad-phone")
     ]
     assert SKIPPED_AD is MODEL_SKIPPED_AD
-    # the skip shows at the first event that is not about the skipped ad
-    after = [m for m in session.markers if m.at >= skipped[0].at and not m.derived]
-    assert after[0].event == "Video Content Playing"
+    # the skip shows where the ad's band ends, after the ad's last event
+    last_ad_band = [b for b in session.bands if b.state == "ad"][-1]
+    assert skipped[0].at == last_ad_band.end
+    ad_events = [
+        m.at
+        for m in session.markers
+        if m.properties.get("asset_id") == "ad-phone" and not m.derived
+    ]
+    assert max(ad_events) < skipped[0].at
+    assert [m.at for m in session.markers] == sorted(m.at for m in session.markers)
 
     labels = _shown_labels(render_svg([session]))
     assert {"completed", "content end", "ad end", "ad skipped"} <= set(labels)

@@ -17,8 +17,8 @@ Times are seconds since the session's first event. The derivation rules:
   skipped ad (no Ad Completed); the next content event's position then moves that resume to
   when frames really advanced again (the content playhead is frozen during an ad);
 - the session ends at Playback Completed or Exited, or else at its last event (``open``);
-- an ad that started and never completed was skipped when the next event that is not about it
-  came (a derived marker, :data:`SKIPPED_AD`).
+- an ad that started and never completed was skipped: the next event that is not about it
+  shows it, and the derived marker (:data:`SKIPPED_AD`) goes where the ad's band ended.
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ class Marker:
     ``label`` is short text for the drawing (``Q2``, ``paused``, ``2500 kbps``); ``properties``
     are the payload's properties, for tooltips and tables. A ``derived`` marker is no event but
     something the events imply: :data:`SKIPPED_AD`, an ad that started and never completed,
-    placed at the first event that shows it is over.
+    placed where its band ended (when content resumed).
 
     .. versionchanged:: 0.2 ``derived`` markers (skipped ads).
 
@@ -552,22 +552,27 @@ def build_timeline(payloads: Iterable[Payload]) -> SessionTimeline:
     content_ids: list[str] = []
     livestream = False
     open_ad: Mapping[str, Any] | None = None  # an ad started and not completed (yet)
+    open_ad_at = 0.0
     at = 0.0
     for epoch, _, payload in timed:
         at = round(epoch - start, 3)
         name = str(payload.get("event", ""))
         props: Mapping[str, Any] = payload.get("properties") or {}
+        skipped = None
         if open_ad is not None and not _same_ad(name, props, open_ad):
-            markers.append(_skipped_ad(at, open_ad))
-            open_ad = None
+            skipped, open_ad = open_ad, None
         if name == "Video Ad Started":
-            open_ad = props
+            open_ad, open_ad_at = props, at
         elif name == "Video Ad Completed":
             open_ad = None
         elif open_ad is not None and name == "Video Ad Playing":
-            open_ad = props
+            open_ad, open_ad_at = props, at
         tally.add(at, name, props)
         builder.event(at, name, props)
+        if skipped is not None:
+            # The skip shows where the ad's band ended (content resumed), else at this event.
+            ended = next((b.end for b in reversed(builder.bands) if b.state == "ad"), at)
+            markers.append(_skipped_ad(ended if open_ad_at <= ended <= at else at, skipped))
         if props.get("livestream") is True:
             livestream = True
         if name == "Video Playback Started":
@@ -591,6 +596,7 @@ def build_timeline(payloads: Iterable[Payload]) -> SessionTimeline:
         )
     interrupted = builder.mode != "ended" and "interrupted" in builder.overlays
     builder.finish(at)
+    markers.sort(key=lambda m: m.at)  # a skipped ad's mark may go before the event showing it
     return SessionTimeline(
         session_id=next(iter(session_ids)),
         user=str(first.get("userId") or first.get("anonymousId") or ""),

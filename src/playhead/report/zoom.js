@@ -220,7 +220,7 @@
       }
     });
     return fmt(t) + (state ? "  \u00b7  " + state : "") +
-      (position === null ? "" : "  \u00b7  content " + fmt(Math.max(position, 0)));
+      (position === null ? "" : "  \u00b7  content " + fmt(Math.max(Math.round(position), 0)));
   };
 
   Panel.prototype.listen = function () {
