@@ -296,3 +296,13 @@ def test_summary_of_payloads_needs_no_file() -> None:
     summary = summarize(list(fleet_payloads(16)))
     assert isinstance(summary, FleetSummary)
     assert summary.overall.sessions == 16
+
+
+def test_json_and_a_page_together_keep_stdout_pure_json(fleet_file: Path, tmp_path: Path) -> None:
+    page = tmp_path / "fleet.html"
+    done = _report(str(fleet_file), "--json", "-o", str(page))
+
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["sessions"] == 6
+    assert f"wrote {page}" in done.stderr
+    assert page.stat().st_size > 10_000
