@@ -110,7 +110,9 @@ FLEET_TEMPLATES: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-def _templates() -> list[list[tuple[float, dict[str, Any]]]]:
+def _templates() -> list[list[tuple[float, int, dict[str, Any]]]]:
+    """Each template's events as ``(seconds from its start, phase, payload)``: phase 0 is
+    Playback Started, 1 what follows until a stall, 2 the stall and what follows it."""
     out = []
     for kind, content, player, _ in FLEET_TEMPLATES:
         payloads = _template(kind, content, player)
@@ -126,7 +128,13 @@ def _templates() -> list[list[tuple[float, dict[str, Any]]]]:
                 }
             )
         zero = parse_timestamp(payloads[0]["timestamp"])
-        out.append([(parse_timestamp(p["timestamp"]) - zero, p) for p in payloads])
+        events, phase = [], 0
+        for p in payloads:
+            if p["event"] == "Video Playback Buffer Completed":
+                phase = 2
+            events.append((parse_timestamp(p["timestamp"]) - zero, phase, p))
+            phase = max(phase, 1)
+        out.append(events)
     return out
 
 
@@ -135,7 +143,9 @@ def fleet_payloads(
 ) -> Iterator[dict[str, Any]]:
     """``sessions`` sessions, the kinds of :data:`FLEET_TEMPLATES` in turn (session ``i`` is of
     kind ``i % len(FLEET_TEMPLATES)``), ``concurrent`` at a time, their events interleaved in
-    time order as a day's file of many devices would have them."""
+    time order as a day's file of many devices would have them. Each session's startup is
+    longer by a random delay (its reported ``startupTime`` too), and a stall by up to 10 s,
+    so the distributions spread; the outcomes stay those of the kinds."""
     rng = random.Random(seed)
     templates = _templates()
     origin = parse_timestamp(start)
@@ -143,18 +153,26 @@ def fleet_payloads(
         streams = []
         for index in range(first, min(first + concurrent, sessions)):
             offset = origin + first * 20 + rng.uniform(0, 600)
+            delay = round(min(rng.expovariate(1 / 0.4), 6.0), 3)
+            shifts = (0.0, delay, delay + round(rng.uniform(0, 10), 3))
             ident = f"s{index:06d}"
             viewer = f"viewer-{index % max(1, sessions // 3):05d}"
             streams.append(
-                [(offset + at, ident, viewer, p) for at, p in templates[index % len(templates)]]
+                [
+                    (offset + at + shifts[phase], ident, viewer, delay, p)
+                    for at, phase, p in templates[index % len(templates)]
+                ]
             )
-        for epoch, ident, viewer, payload in heapq.merge(*streams, key=lambda e: e[0]):
+        for epoch, ident, viewer, delay, payload in heapq.merge(*streams, key=lambda e: e[0]):
+            properties = {**payload["properties"], "session_id": ident}
+            if "startupTime" in properties:
+                properties["startupTime"] += round(delay * 1000)
             yield {
                 **payload,
                 "userId": viewer,
                 "timestamp": format_timestamp(epoch),
                 "messageId": f"{ident}-{epoch:.3f}",
-                "properties": {**payload["properties"], "session_id": ident},
+                "properties": properties,
             }
 
 
