@@ -1,6 +1,7 @@
 """MkDocs hooks: pictures drawn from the code at build time, so no generated image is in git.
 
-- the demo session's picture (``img/demo-session.svg``), from ``playhead demo``'s timeline;
+- the report pictures (``img/*.svg``): the demo session (``playhead demo``'s timeline), a
+  generated 10-hour session, and the fleet page's overview of a generated fleet;
 - the state diagram, drawn from the rule table into the state diagram page.
 """
 
@@ -15,14 +16,20 @@ from mkdocs.structure.files import File, Files
 
 def on_files(files: Files, config: Any) -> Files:
     from playhead.demo import demo_timeline
-    from playhead.report import build_sessions, render_svg
+    from playhead.report import build_sessions, render_fleet_svg, render_svg, summarize
+    from playhead.report.samples import fleet_payloads, long_session
     from playhead.testing import capture_logs
     from playhead.testing.timeline import run_timeline
 
     with capture_logs():  # the build log is for the docs, not for the session's debug lines
         payloads = run_timeline(demo_timeline())
-    svg = render_svg(build_sessions(payloads))
-    files.append(File.generated(config, "img/demo-session.svg", content=svg))
+    pictures = {
+        "img/demo-session.svg": render_svg(build_sessions(payloads)),
+        "img/long-session.svg": render_svg(build_sessions(long_session(hours=10))),
+        "img/fleet.svg": render_fleet_svg(summarize(fleet_payloads(400))),
+    }
+    for path, svg in pictures.items():
+        files.append(File.generated(config, path, content=svg))
     return files
 
 

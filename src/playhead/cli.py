@@ -20,7 +20,7 @@ from playhead._command import (
 )
 from playhead.errors import TimelineError
 from playhead.transports.base import Payload
-from playhead.transports.console import describe
+from playhead.transports.console import FRAMES_NOTE, readable_lines
 from playhead.transports.jsonl import dumps
 
 __all__ = ["main"]
@@ -60,9 +60,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         _write_jsonl(payloads, sys.stdout)
     else:
         print("playhead demo: a 2-minute episode with a pre-roll, a pause, a stall, a seek,")
-        print("a mid-roll (one ad skipped), a bitrate change, played to the end.\n")
-        for payload in payloads:
-            print(describe(payload))
+        print("a mid-roll (one ad skipped), a bitrate change, played to the end.")
+        print(f"({FRAMES_NOTE})\n")
+        print("\n".join(readable_lines(payloads)))
         print()
         print(_summary(payloads))
     if out is not None:
@@ -107,7 +107,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if out is not None:
         with out:
             _write_jsonl(payloads, out)
-    else:
+    if args.readable:
+        print(f"({FRAMES_NOTE})")
+        print("\n".join(readable_lines(payloads)))
+    elif not args.out:
         _write_jsonl(payloads, sys.stdout)
     return 0
 
@@ -125,6 +128,9 @@ def _add_simulate(sub: Any) -> None:
     simulate = sub.add_parser("simulate", help="replay a timeline file on a fake clock")
     simulate.add_argument("timeline", help="timeline JSON file ('-' for standard input)")
     simulate.add_argument("--out", metavar="FILE.jsonl", help="write here instead of stdout")
+    simulate.add_argument(
+        "--readable", action="store_true", help="print readable lines (as demo does), not JSON"
+    )
     simulate.set_defaults(func=cmd_simulate)
 
 

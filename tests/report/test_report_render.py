@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import shutil
-import struct
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -42,15 +39,19 @@ def test_svg_is_well_formed_and_draws_one_rect_per_band(tmp_path: Path) -> None:
     assert len((playhead.get("points") or "").split()) >= 8
 
 
-def test_html_is_well_formed_and_holds_the_svg_and_the_stats(tmp_path: Path) -> None:
+def test_html_is_well_formed_and_shows_the_stats_once(tmp_path: Path) -> None:
     write_report(KNOWN, tmp_path / "s.html")
 
     text = (tmp_path / "s.html").read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>")
     root = ET.fromstring(text.split("\n", 1)[1])
-    assert root.find(f".//{SVG}svg") is not None
-    cells = ["".join(td.itertext()) for td in root.iter("{http://www.w3.org/1999/xhtml}td")]
-    assert {"500 ms", "4.7 %", "0:45"} <= set(cells)
+    svg = root.find(f".//{SVG}svg")
+    assert svg is not None
+    texts = [t.text for t in svg.iter(f"{SVG}text")]
+    assert {"500 ms", "4.7 %", "0:45"} <= set(texts)
+    words = list(root.itertext())
+    for label in ("Rebuffer ratio", "Startup time", "Time played", "Outcome"):
+        assert words.count(label) == 1, label
 
 
 def test_several_sessions_get_one_panel_each(tmp_path: Path) -> None:
@@ -132,54 +133,3 @@ def test_python_dash_m_playhead_report_runs(tmp_path: Path) -> None:
 )
 def test_format_duration(seconds: float, text: str) -> None:
     assert format_duration(seconds) == text
-
-
-def _chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        if os.environ.get("PLAYHEAD_REQUIRE_CHROMIUM"):
-            pytest.fail("PLAYHEAD_REQUIRE_CHROMIUM is set but chromium is not installed")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    return found
-
-
-def _png_size(path: Path) -> tuple[int, int]:
-    header = path.read_bytes()[:24]
-    assert header[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    width, height = struct.unpack(">II", header[16:24])
-    return width, height
-
-
-@pytest.mark.parametrize("suffix", ["html", "svg"])
-def test_report_renders_to_png_in_headless_chromium(tmp_path: Path, suffix: str) -> None:
-    chromium = _chromium()
-    page = tmp_path / f"report.{suffix}"
-    write_report(KNOWN, page)
-    png = tmp_path / "report.png"
-
-    done = subprocess.run(
-        [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--hide-scrollbars",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--window-size=1260,700",
-            f"--screenshot={png}",
-            page.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-    assert png.exists(), f"chromium wrote no screenshot: {done.stderr[-2000:]}"
-    assert _png_size(png) == (1260, 700)
-    # A blank page compresses to a few kilobytes; the picture has text, bands and lines.
-    assert png.stat().st_size > 20_000

@@ -16,7 +16,9 @@ Times are seconds since the session's first event. The derivation rules:
 - content is taken to resume at a mid-roll's Ad Completed, or at the next content event after a
   skipped ad (no Ad Completed); the next content event's position then moves that resume to
   when frames really advanced again (the content playhead is frozen during an ad);
-- the session ends at Playback Completed or Exited, or else at its last event (``open``).
+- the session ends at Playback Completed or Exited, or else at its last event (``open``);
+- an ad that started and never completed was skipped: the next event that is not about it
+  shows it, and the derived marker (:data:`SKIPPED_AD`) goes where the ad's band ended.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from playhead.clock import parse_timestamp
 
 __all__ = [
     "BAND_STATES",
+    "OUTCOMES",
+    "SKIPPED_AD",
     "Band",
     "Marker",
     "SessionStats",
@@ -51,6 +55,14 @@ BAND_STATES: tuple[str, ...] = (
     "seeking",
     "interrupted",
 )
+
+Outcome = Literal["completed", "exited", "idle-ended", "interrupted", "open"]
+
+#: How a session ended, in the order the fleet page lists them.
+OUTCOMES: tuple[str, ...] = ("completed", "exited", "idle-ended", "interrupted", "open")
+
+#: The ``event`` of a derived :class:`Marker`: an ad started, then something else happened.
+SKIPPED_AD = "Ad skipped"
 
 _OVERLAY_PRIORITY = ("seeking", "stalled", "interrupted", "paused")
 
@@ -96,7 +108,11 @@ class Marker:
     """One event, placed on its lane (playback, content, ad or quality).
 
     ``label`` is short text for the drawing (``Q2``, ``paused``, ``2500 kbps``); ``properties``
-    are the payload's properties, for tooltips and tables.
+    are the payload's properties, for tooltips and tables. A ``derived`` marker is no event but
+    something the events imply: :data:`SKIPPED_AD`, an ad that started and never completed,
+    placed where its band ended (when content resumed).
+
+    .. versionchanged:: 0.2 ``derived`` markers (skipped ads).
 
     .. versionadded:: 0.1
     """
@@ -109,6 +125,7 @@ class Marker:
     quartile: int | None = None
     heartbeat: bool = False
     properties: Mapping[str, Any] = attrs.field(factory=dict)
+    derived: bool = False
 
 
 @attrs.frozen
@@ -117,8 +134,13 @@ class SessionStats:
 
     ``startup_time`` is in milliseconds: the ``startupTime`` a Quality Updated reported when
     there is one (``startup_source == "reported"``), otherwise the time from Playback Started to
-    the first Content or Ad Started (``"events"``). ``rebuffer_ratio`` is stalled time over
-    stalled plus playing time (content and ads).
+    the first Content or Ad Started (``"events"``: an estimate, shown as such). ``rebuffer_ratio``
+    is stalled time over stalled plus playing time (content and ads). ``outcome`` is one of
+    :data:`OUTCOMES`: ``completed`` (Playback Completed), ``exited`` (Playback Exited),
+    ``idle-ended`` (Playback Exited with ``exit_reason: "idle_timeout"``), ``interrupted`` (no
+    end, and the last word was Interrupted), ``open`` (no end).
+
+    .. versionchanged:: 0.2 the ``idle-ended`` and ``interrupted`` outcomes.
 
     .. versionadded:: 0.1
     """
@@ -141,7 +163,7 @@ class SessionStats:
     ads_completed: int
     heartbeats: int
     events: int
-    outcome: Literal["completed", "exited", "open"]
+    outcome: Outcome
 
 
 @attrs.frozen
@@ -209,11 +231,14 @@ def _lane(event: str) -> Lane:
 class _Builder:
     """Walks one session's events in time order and records bands, markers and the playhead."""
 
-    def __init__(self) -> None:
+    def __init__(self, record: bool = True) -> None:
         self.mode = "idle"  # idle, loading, content, ad, ended
         self.overlays: set[str] = set()
         self.content_active = False
+        # A fleet summary keeps only the time per state: its memory must not grow with events.
+        self.record = record
         self.bands: list[Band] = []
+        self.totals: dict[str, float] = dict.fromkeys(BAND_STATES, 0.0)
         self.current: str | None = None
         self.current_since = 0.0
         # Content playhead: last anchor, and the playback-frame offset (ads seen, items done).
@@ -242,7 +267,14 @@ class _Builder:
             value = min(value, self.content_length)
         return value
 
+    def close(self, state: str, start: float, end: float) -> None:
+        self.totals[state] += end - start
+        if self.record:
+            self.bands.append(Band(state, start, end))
+
     def point(self, at: float, position: float) -> None:
+        if not self.record:
+            return
         line = self.lines[-1]
         if not line or line[-1] != (at, position):
             line.append((at, position))
@@ -266,9 +298,25 @@ class _Builder:
             self.point(at, here)
             self.anchor = (at, here)
         if self.current is not None and at > self.current_since:
-            self.bands.append(Band(self.current, self.current_since, at))
+            self.close(self.current, self.current_since, at)
         self.current = state
         self.current_since = at
+
+    def heartbeat(self, at: float, position: object) -> bool:
+        """A content heartbeat while playing moves nothing but the anchor: the fleet summary's
+        most frequent event takes this short way (what :meth:`event` would do, minus the
+        drawing). False when it needs the long way."""
+        if (
+            self.record
+            or self.mode != "content"
+            or self.current != "playing"
+            or self.assumed_resume
+            or type(position) is not int
+        ):
+            return False
+        self.anchor = (at, float(position))
+        self.last_at = at
+        return True
 
     def event(self, at: float, event: str, props: Mapping[str, Any]) -> None:
         if self.mode == "ended":
@@ -352,7 +400,7 @@ class _Builder:
         since, frozen = self.anchor
         resumed = at - (position - frozen)
         if since + 0.001 < resumed <= at:
-            self.bands.append(Band("loading", self.current_since, resumed))
+            self.close("loading", self.current_since, resumed)
             self.current_since = resumed
             self.anchor = (resumed, frozen)
             self.point(resumed, frozen)
@@ -387,56 +435,96 @@ class _Builder:
         self.switch(at)
 
 
-def _session_stats(
-    bands: list[Band], markers: list[Marker], events: list[tuple[float, str, Payload]]
-) -> SessionStats:
-    def total(state: str) -> float:
-        return sum(b.duration for b in bands if b.state == state)
+_COUNTED = {
+    "Video Playback Buffer Started": "stall_count",
+    "Video Playback Seek Started": "seek_count",
+    "Video Playback Paused": "pause_count",
+    "Video Playback Interrupted": "interruption_count",
+    "Video Ad Started": "ads_started",
+    "Video Ad Completed": "ads_completed",
+}
 
-    names = [name for _, name, _ in events]
-    startup: int | None = None
-    source: Literal["reported", "events", "unknown"] = "unknown"
-    for _, name, props in events:
-        value = _number(props.get("startupTime")) if name == "Video Quality Updated" else None
-        if value is not None:
-            startup, source = int(value), "reported"
-            break
-    if startup is None:
-        started = next((at for at, n, _ in events if n == "Video Playback Started"), None)
-        first = next(
-            (at for at, n, _ in events if n in ("Video Content Started", "Video Ad Started")),
-            None,
+
+class _Tally:
+    """The stats of one session, kept while its events go by (constant memory per session)."""
+
+    def __init__(self) -> None:
+        self.first_at: float | None = None
+        self.last_at = 0.0
+        self.events = 0
+        self.heartbeats = 0
+        self.counts = dict.fromkeys(_COUNTED.values(), 0)
+        self.reported_startup: int | None = None
+        self.started_at: float | None = None
+        self.first_item_at: float | None = None
+        self.ending: str | None = None  # the event that ended the session
+        self.exit_reason: str | None = None
+
+    def heartbeat(self, at: float) -> None:
+        """What :meth:`add` does for a content heartbeat of a session that has not ended."""
+        self.last_at = at
+        self.events += 1
+        self.heartbeats += 1
+
+    def add(self, at: float, event: str, props: Mapping[str, Any]) -> None:
+        if self.first_at is None:
+            self.first_at = at
+        self.last_at = at
+        self.events += 1
+        if self.ending is not None:
+            return
+        counted = _COUNTED.get(event)
+        if counted is not None:
+            self.counts[counted] += 1
+        if event in ("Video Content Playing", "Video Ad Playing") and "quartile" not in props:
+            self.heartbeats += 1
+        elif event == "Video Playback Started" and self.started_at is None:
+            self.started_at = at
+        elif event in ("Video Content Started", "Video Ad Started") and self.first_item_at is None:
+            self.first_item_at = at
+        elif event == "Video Quality Updated" and self.reported_startup is None:
+            value = _number(props.get("startupTime"))
+            if value is not None:
+                self.reported_startup = int(value)
+        elif event in ("Video Playback Completed", "Video Playback Exited"):
+            self.ending = event
+            reason = props.get("exit_reason")
+            self.exit_reason = reason if isinstance(reason, str) else None
+
+    def startup(self) -> tuple[int | None, Literal["reported", "events", "unknown"]]:
+        if self.reported_startup is not None:
+            return self.reported_startup, "reported"
+        if self.started_at is not None and self.first_item_at is not None:
+            return round((self.first_item_at - self.started_at) * 1000), "events"
+        return None, "unknown"
+
+    def outcome(self, interrupted: bool) -> Outcome:
+        if self.ending == "Video Playback Completed":
+            return "completed"
+        if self.ending == "Video Playback Exited":
+            return "idle-ended" if self.exit_reason == "idle_timeout" else "exited"
+        return "interrupted" if interrupted else "open"
+
+    def stats(self, totals: Mapping[str, float], interrupted: bool) -> SessionStats:
+        played, in_ads, stalled = totals["playing"], totals["ad"], totals["stalled"]
+        watched = played + in_ads + stalled
+        startup, source = self.startup()
+        return SessionStats(
+            duration=self.last_at - (self.first_at or 0.0),
+            startup_time=startup,
+            startup_source=source,
+            time_played=played,
+            time_in_ads=in_ads,
+            time_paused=totals["paused"],
+            time_stalled=stalled,
+            time_seeking=totals["seeking"],
+            time_interrupted=totals["interrupted"],
+            rebuffer_ratio=stalled / watched if watched > 0 else 0.0,
+            heartbeats=self.heartbeats,
+            events=self.events,
+            outcome=self.outcome(interrupted),
+            **self.counts,
         )
-        if started is not None and first is not None:
-            startup, source = round((first - started) * 1000), "events"
-    played, in_ads, stalled = total("playing"), total("ad"), total("stalled")
-    watched = played + in_ads + stalled
-    outcome: Literal["completed", "exited", "open"] = "open"
-    if "Video Playback Completed" in names:
-        outcome = "completed"
-    elif "Video Playback Exited" in names:
-        outcome = "exited"
-    return SessionStats(
-        duration=(events[-1][0] - events[0][0]) if events else 0.0,
-        startup_time=startup,
-        startup_source=source,
-        time_played=played,
-        time_in_ads=in_ads,
-        time_paused=total("paused"),
-        time_stalled=stalled,
-        time_seeking=total("seeking"),
-        time_interrupted=total("interrupted"),
-        rebuffer_ratio=stalled / watched if watched > 0 else 0.0,
-        stall_count=names.count("Video Playback Buffer Started"),
-        seek_count=names.count("Video Playback Seek Started"),
-        pause_count=names.count("Video Playback Paused"),
-        interruption_count=names.count("Video Playback Interrupted"),
-        ads_started=names.count("Video Ad Started"),
-        ads_completed=names.count("Video Ad Completed"),
-        heartbeats=sum(1 for m in markers if m.heartbeat),
-        events=len(events),
-        outcome=outcome,
-    )
 
 
 def build_timeline(payloads: Iterable[Payload]) -> SessionTimeline:
@@ -459,16 +547,32 @@ def build_timeline(payloads: Iterable[Payload]) -> SessionTimeline:
     start = timed[0][0]
     first = timed[0][2]
     builder = _Builder()
+    tally = _Tally()
     markers: list[Marker] = []
-    events: list[tuple[float, str, Payload]] = []
     content_ids: list[str] = []
     livestream = False
+    open_ad: Mapping[str, Any] | None = None  # an ad started and not completed (yet)
+    open_ad_at = 0.0
+    at = 0.0
     for epoch, _, payload in timed:
         at = round(epoch - start, 3)
         name = str(payload.get("event", ""))
         props: Mapping[str, Any] = payload.get("properties") or {}
-        events.append((at, name, props))
+        skipped = None
+        if open_ad is not None and not _same_ad(name, props, open_ad):
+            skipped, open_ad = open_ad, None
+        if name == "Video Ad Started":
+            open_ad, open_ad_at = props, at
+        elif name == "Video Ad Completed":
+            open_ad = None
+        elif open_ad is not None and name == "Video Ad Playing":
+            open_ad, open_ad_at = props, at
+        tally.add(at, name, props)
         builder.event(at, name, props)
+        if skipped is not None:
+            # The skip shows where the ad's band ended (content resumed), else at this event.
+            ended = next((b.end for b in reversed(builder.bands) if b.state == "ad"), at)
+            markers.append(_skipped_ad(ended if open_ad_at <= ended <= at else at, skipped))
         if props.get("livestream") is True:
             livestream = True
         if name == "Video Playback Started":
@@ -490,7 +594,9 @@ def build_timeline(payloads: Iterable[Payload]) -> SessionTimeline:
                 properties=dict(props),
             )
         )
-    builder.finish(events[-1][0])
+    interrupted = builder.mode != "ended" and "interrupted" in builder.overlays
+    builder.finish(at)
+    markers.sort(key=lambda m: m.at)  # a skipped ad's mark may go before the event showing it
     return SessionTimeline(
         session_id=next(iter(session_ids)),
         user=str(first.get("userId") or first.get("anonymousId") or ""),
@@ -502,7 +608,31 @@ def build_timeline(payloads: Iterable[Payload]) -> SessionTimeline:
         bands=tuple(builder.bands),
         markers=tuple(markers),
         playhead=tuple(tuple(line) for line in builder.lines if line),
-        stats=_session_stats(builder.bands, markers, events),
+        stats=tally.stats(builder.totals, interrupted),
+    )
+
+
+def _same_ad(event: str, props: Mapping[str, Any], ad: Mapping[str, Any]) -> bool:
+    """Is this event still about the open ad (or not about playback at all)?"""
+    if event == "Video Quality Updated":
+        return True
+    if event in ("Video Ad Playing", "Video Ad Completed"):
+        return props.get("asset_id") == ad.get("asset_id")
+    return False
+
+
+def _skipped_ad(at: float, ad: Mapping[str, Any]) -> Marker:
+    """An ad that started and never completed: it was skipped (or cut off) by ``at``."""
+    return Marker(
+        at=at,
+        event=SKIPPED_AD,
+        lane="ad",
+        label="ad skipped",
+        position=ad.get("position") if isinstance(ad.get("position"), int) else None,
+        derived=True,
+        properties={
+            k: ad[k] for k in ("asset_id", "pod_id", "position", "total_length") if k in ad
+        },
     )
 
 
