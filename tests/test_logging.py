@@ -13,9 +13,7 @@ from playhead.testing import capture_logs
 
 @pytest.fixture
 def session() -> playhead.Session:
-    tracker = playhead.Tracker(
-        playhead.MemoryTransport(), user_id="u1", clock=playhead.FakeClock()
-    )
+    tracker = playhead.Tracker(playhead.MemoryTransport(), user_id="u1", clock=playhead.FakeClock())
     made = tracker.session(content=[{"asset_id": "ep1", "total_length": 600}])
     made.play()
     made.playing(0)

@@ -35,7 +35,7 @@ logging.getLogger().addHandler(handler)
 logging.getLogger().setLevel(logging.INFO)
 # --8<-- [end:recipe]
 
-import playhead  # noqa: E402
+import playhead
 
 structlog.get_logger("app").info("app_started", version="1.0")
 tracker = playhead.Tracker(playhead.MemoryTransport(), user_id="u1", clock=playhead.FakeClock())

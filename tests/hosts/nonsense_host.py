@@ -58,18 +58,22 @@ failing.session(content=[{"asset_id": "ep2"}]).play()
 assert failing.send_failures == 1
 
 # Delivery to a loopback port nobody listens on, with a key that must never be shown.
-with playhead.HttpTransport(
-    API_KEY,
-    host=f"http://127.0.0.1:{closed_port()}",
-    flush_interval=0.05,
-    backoff_base=0.05,
-    backoff_max=0.1,
-    max_retry_time=0.5,
-    close_timeout=2,
-) as http, playhead.Tracker(http, user_id="viewer-1") as http_tracker:
+with (
+    playhead.HttpTransport(
+        API_KEY,
+        host=f"http://127.0.0.1:{closed_port()}",
+        flush_interval=0.05,
+        backoff_base=0.05,
+        backoff_max=0.1,
+        max_retry_time=0.5,
+        close_timeout=2,
+    ) as http,
+    playhead.Tracker(http, user_id="viewer-1") as http_tracker,
+):
     http_session = http_tracker.session(content=[{"asset_id": "ep3", "total_length": 60}])
     http_session.play()
     http_session.playing(0)
     http_session.exit()
     report = http.flush(timeout=3)
-assert report.remaining == 0 and http.stats.dropped, http.stats
+assert report.remaining == 0, report
+assert http.stats.dropped, http.stats
