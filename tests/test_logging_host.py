@@ -93,3 +93,12 @@ def test_the_structlog_recipe_gives_key_values() -> None:
     assert ignored["call"] == "pause"
     assert ignored["state"] == "idle"
     assert ignored["reason"] == "not valid in state 'idle'"
+
+
+def test_the_logging_page_includes_the_tested_recipe() -> None:
+    page = (ROOT / "docs" / "logging.md").read_text(encoding="utf-8")
+    recipe = (ROOT / "docs" / "examples" / "logging_structlog.py").read_text(encoding="utf-8")
+    assert '\n--8<-- "docs/examples/logging_structlog.py:recipe"\n' in page
+    assert "# --8<-- [start:recipe]" in recipe
+    assert "# --8<-- [end:recipe]" in recipe
+    assert "ExtraAdder()" in recipe.split("[start:recipe]")[1].split("[end:recipe]")[0]

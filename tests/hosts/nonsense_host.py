@@ -75,5 +75,6 @@ with (
     http_session.playing(0)
     http_session.exit()
     report = http.flush(timeout=3)
+    assert API_KEY not in repr(http) + repr(http_tracker)
 assert report.remaining == 0, report
 assert http.stats.dropped, http.stats
