@@ -3,10 +3,13 @@ hash; context managers return what they were called on."""
 
 from __future__ import annotations
 
+import json
+import pickle
 import subprocess
 import sys
 from pathlib import Path
 
+import attrs
 import pytest
 
 import playhead
@@ -57,7 +60,11 @@ def test_extra_is_read_only_and_still_reads_as_a_dict() -> None:
     assert repr(content.extra) == "{'studio': 'North'}"
     with pytest.raises(TypeError):
         content.extra["studio"] = "East"  # type: ignore[index]
+    with pytest.raises(TypeError):
+        content.extra.update(studio="East")  # type: ignore[attr-defined]
     assert content.to_properties()["studio"] == "North"
+    assert json.loads(json.dumps(attrs.asdict(content)))["extra"] == {"studio": "North"}
+    assert pickle.loads(pickle.dumps(content)) == content
     assert content.with_metadata(rating="PG").extra == {"studio": "North", "rating": "PG"}
 
 

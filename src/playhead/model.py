@@ -8,8 +8,8 @@ the objects hash) and passes through untouched.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, Literal
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal, NoReturn
 
 import attrs
 
@@ -49,32 +49,32 @@ def _optional_str(instance: object, attribute: attrs.Attribute[Any], value: obje
         )
 
 
-class _Extra(Mapping[str, Any]):
-    """The ``extra`` of a frozen value object: read-only, hashable, equal to a dict of the same
-    items (and shown as one), so a Content or an Ad can be a dict key or a set member."""
+class _Extra(dict[str, Any]):
+    """The ``extra`` of a frozen value object: a dict that cannot change and so hashes, and a
+    Content or an Ad can be a dict key or a set member. Still a dict for ``json.dumps`` and
+    ``attrs.asdict``."""
 
-    __slots__ = ("_hash", "_items")
+    __slots__ = ("_hash",)
 
     def __init__(self, items: Mapping[str, Any]) -> None:
-        self._items = dict(items)
+        super().__init__(items)
         self._hash: int | None = None
 
-    def __getitem__(self, key: str) -> Any:
-        return self._items[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._items)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __hash__(self) -> int:
+    def __hash__(self) -> int:  # type: ignore[override]
         if self._hash is None:
-            self._hash = hash(_hashable(self._items))
+            self._hash = hash(_hashable(self))
         return self._hash
 
-    def __repr__(self) -> str:
-        return repr(self._items)
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (dict(self),))
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError(
+            "extra is read-only: make a changed copy with with_metadata(...) or attrs.evolve()"
+        )
+
+    __setitem__ = __delitem__ = __ior__ = _read_only
+    clear = pop = popitem = setdefault = update = _read_only
 
 
 def _hashable(value: Any) -> Any:
