@@ -8,6 +8,7 @@ appears nowhere.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import subprocess
@@ -76,9 +77,12 @@ def test_a_thousand_nan_updates_make_two_lines_that_add_up(
 
 
 def test_the_api_key_is_in_no_line(basic: subprocess.CompletedProcess[str]) -> None:
-    assert "delivery_" in basic.stderr  # the HTTP transport did log
+    assert "delivery_retry" in basic.stderr  # the HTTP transports did log
+    assert "ERROR:playhead.transports.http:delivery_unauthorized" in basic.stderr
     assert API_KEY not in basic.stderr
     assert "LEAKCANARY" not in basic.stderr
+    basic_auth = base64.b64encode(f"{API_KEY}:".encode()).decode()  # as in the request header
+    assert basic_auth[:24] not in basic.stderr
 
 
 def test_the_structlog_recipe_gives_key_values() -> None:

@@ -22,7 +22,9 @@ if config == "critical":
 elif config == "disabled":
     logging.disable()
 
-import playhead  # noqa: E402  (after the logging set-up, as in a host's main())
+import httpx  # noqa: E402  (after the logging set-up, as in a host's main())
+
+import playhead  # noqa: E402
 
 
 def closed_port() -> int:
@@ -78,3 +80,15 @@ with (
     assert API_KEY not in repr(http) + repr(http_tracker)
 assert report.remaining == 0, report
 assert http.stats.dropped, http.stats
+
+
+def unauthorized(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(401, json={"error": "invalid credentials"})
+
+
+# A collector that refuses the key: the error names the URL and the answer, not the key.
+with playhead.HttpTransport(
+    API_KEY, http_transport=httpx.MockTransport(unauthorized), close_timeout=2
+) as refused:
+    refused.send({"event": "Video Playback Started", "userId": "viewer-1"})
+    refused.flush(timeout=3)
