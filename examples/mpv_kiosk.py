@@ -3,7 +3,7 @@
     python examples/mpv_kiosk.py movie.mp4            # events printed to the console
     CIO_API_KEY=... python examples/mpv_kiosk.py URL  # events sent to Customer.io
 
-Needs libmpv (Debian: ``apt-get install libmpv2``) and ``pip install 'playhead[players]'``.
+Needs libmpv (Debian: ``apt-get install libmpv2``) and ``pip install 'playhead[mpv]'``.
 The window opens when there is a display (``--headless`` forces no video/audio output). Space
 pauses, arrow keys seek, ``q`` quits: the session then ends with Video Playback Exited.
 

@@ -3,7 +3,7 @@
     python examples/vlc_player.py movie.mp4 [--rate 2]
 
 Needs libvlc (Debian: ``apt-get install libvlc5 vlc-plugin-base``) and
-``pip install 'playhead[players]'``. VLC does not say when it seeks or stalls; the adapter's
+``pip install 'playhead[vlc]'``. VLC does not say when it seeks or stalls; the adapter's
 playhead monitor infers both from the time updates (see docs/adapters/vlc.md).
 """
 

@@ -7,17 +7,17 @@ from __future__ import annotations
 from playhead.testing.pytest_plugin import assert_event_sequence
 
 
-def test_pause_and_resume(session, fake_clock, memory_transport):
-    session.play()
-    fake_clock.advance(0.4)
-    session.playing(0)
-    fake_clock.advance(12)  # the fake clock fires the heartbeat due at 10 s
-    session.pause()
-    fake_clock.advance(3)
-    session.playing()
+def test_pause_and_resume(playhead_session, playhead_fake_clock, playhead_memory_transport):
+    playhead_session.play()
+    playhead_fake_clock.advance(0.4)
+    playhead_session.playing(0)
+    playhead_fake_clock.advance(12)  # the fake clock fires the heartbeat due at 10 s
+    playhead_session.pause()
+    playhead_fake_clock.advance(3)
+    playhead_session.playing()
 
     assert_event_sequence(
-        memory_transport,
+        playhead_memory_transport,
         [
             "Playback Started",
             "Content Started",
@@ -116,10 +116,10 @@ import pytest
 
 
 @pytest.mark.playhead(tracker={"heartbeat_interval": 5}, session={"session_id": "s-1"})
-def test_with_other_defaults(session, fake_clock, memory_transport):
-    session.play()
-    session.playing(0)
-    fake_clock.advance(10)
-    assert memory_transport.events.count("Video Content Playing") == 2
-    assert memory_transport.payloads[0]["properties"]["session_id"] == "s-1"
+def test_with_other_defaults(playhead_session, playhead_fake_clock, playhead_memory_transport):
+    playhead_session.play()
+    playhead_session.playing(0)
+    playhead_fake_clock.advance(10)
+    assert playhead_memory_transport.events.count("Video Content Playing") == 2
+    assert playhead_memory_transport.payloads[0]["properties"]["session_id"] == "s-1"
     # --8<-- [end:marker]

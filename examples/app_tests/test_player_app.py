@@ -1,7 +1,8 @@
 """The app's tests, written with the playhead pytest plugin (no import needed for fixtures).
 
-Run them with ``pytest examples/app_tests``. The plugin gives ``tracker``, ``fake_clock`` and
-``memory_transport``; ``assert_event_sequence`` prints an aligned diff when events differ.
+Run them with ``pytest examples/app_tests``. The plugin gives ``playhead_tracker``,
+``playhead_fake_clock`` and ``playhead_memory_transport`` (every fixture of the plugin starts with
+``playhead_``); ``assert_event_sequence`` prints an aligned diff when events differ.
 """
 
 from __future__ import annotations
@@ -19,28 +20,28 @@ SECOND = Episode("ep2", "Second", 30)
 
 
 @pytest.fixture
-def app(tracker):
-    return PlayerController(tracker)
+def app(playhead_tracker):
+    return PlayerController(playhead_tracker)
 
 
-def watch(app, fake_clock, start, stop, every=0.25):
+def watch(app, clock, start, stop, every=0.25):
     """The player's time updates while frames advance from ``start`` to ``stop``."""
     time = start
     while time < stop:
-        fake_clock.advance(every)
+        clock.advance(every)
         time = min(stop, time + every)
         app.handle("timeupdate", currentTime=time)
 
 
-def test_an_episode_watched_to_the_end(app, fake_clock, memory_transport):
+def test_an_episode_watched_to_the_end(app, playhead_fake_clock, playhead_memory_transport):
     app.open([PILOT])
-    fake_clock.advance(0.8)
+    playhead_fake_clock.advance(0.8)
     app.handle("playing", currentTime=0)
-    watch(app, fake_clock, 0, 40)
+    watch(app, playhead_fake_clock, 0, 40)
     app.handle("ended")
 
     assert_event_sequence(
-        memory_transport,
+        playhead_memory_transport,
         [
             "Playback Started",
             ("Content Started", {"asset_id": "ep1", "title": "Pilot"}),
@@ -54,47 +55,53 @@ def test_an_episode_watched_to_the_end(app, fake_clock, memory_transport):
     )
 
 
-def test_closing_midway_exits_and_keeps_a_bookmark(app, fake_clock, memory_transport):
+def test_closing_midway_exits_and_keeps_a_bookmark(
+    app, playhead_fake_clock, playhead_memory_transport
+):
     app.open([PILOT])
     app.handle("playing", currentTime=0)
-    watch(app, fake_clock, 0, 12.5)
+    watch(app, playhead_fake_clock, 0, 12.5)
     app.handle("close")
 
     assert_event_sequence(
-        memory_transport,
+        playhead_memory_transport,
         ["Playback Started", "Content Started", "Content Playing", ("Exited", 12)],
     )
     assert app.bookmarks == {"ep1": 12.5}
 
 
-def test_resuming_from_a_bookmark_is_not_a_seek(tracker, fake_clock, memory_transport):
-    app = PlayerController(tracker, bookmarks={"ep1": 25})
+def test_resuming_from_a_bookmark_is_not_a_seek(
+    playhead_tracker, playhead_fake_clock, playhead_memory_transport
+):
+    app = PlayerController(playhead_tracker, bookmarks={"ep1": 25})
     app.open([PILOT])
-    fake_clock.advance(0.5)
+    playhead_fake_clock.advance(0.5)
     app.handle("playing", currentTime=25)
-    watch(app, fake_clock, 25, 31)
+    watch(app, playhead_fake_clock, 25, 31)
     app.handle("close")
 
     assert_event_sequence(
-        memory_transport,
+        playhead_memory_transport,
         ["Playback Started", ("Content Started", 25), ("Exited", 31)],
     )
 
 
-def test_scrubbing_is_one_seek_and_its_buffering_no_rebuffer(app, fake_clock, memory_transport):
+def test_scrubbing_is_one_seek_and_its_buffering_no_rebuffer(
+    app, playhead_fake_clock, playhead_memory_transport
+):
     app.open([PILOT])
     app.handle("playing", currentTime=0)
-    watch(app, fake_clock, 0, 5)
+    watch(app, playhead_fake_clock, 0, 5)
     for target in (9, 14, 22, 18):  # dragging the scrub bar
-        fake_clock.advance(0.1)
+        playhead_fake_clock.advance(0.1)
         app.handle("seeking", currentTime=target)
     app.handle("waiting")
-    fake_clock.advance(0.7)
+    playhead_fake_clock.advance(0.7)
     app.handle("seeked", currentTime=18)
     app.handle("playing", currentTime=18)
 
     assert_event_sequence(
-        memory_transport,
+        playhead_memory_transport,
         [
             "Playback Started",
             "Content Started",
@@ -104,18 +111,20 @@ def test_scrubbing_is_one_seek_and_its_buffering_no_rebuffer(app, fake_clock, me
     )
 
 
-def test_autoplay_next_episode_keeps_one_session(app, fake_clock, memory_transport):
+def test_autoplay_next_episode_keeps_one_session(
+    app, playhead_fake_clock, playhead_memory_transport
+):
     app.open([PILOT, SECOND])
     app.handle("playing", currentTime=0)
-    watch(app, fake_clock, 0, 40, every=1)
+    watch(app, playhead_fake_clock, 0, 40, every=1)
     app.handle("ended")
-    fake_clock.advance(1)
+    playhead_fake_clock.advance(1)
     app.handle("playing", currentTime=0)
-    watch(app, fake_clock, 0, 30, every=1)
+    watch(app, playhead_fake_clock, 0, 30, every=1)
     app.handle("ended")
 
     assert_event_sequence(
-        memory_transport,
+        playhead_memory_transport,
         [
             "Playback Started",
             ("Content Started", {"asset_id": "ep1"}),
@@ -126,15 +135,15 @@ def test_autoplay_next_episode_keeps_one_session(app, fake_clock, memory_transpo
         ],
         ignore=["Content Playing"],
     )
-    assert len({p["properties"]["session_id"] for p in memory_transport.payloads}) == 1
+    assert len({p["properties"]["session_id"] for p in playhead_memory_transport.payloads}) == 1
 
 
 @pytest.mark.playhead(tracker={"heartbeat_interval": 5})
-def test_a_shorter_heartbeat_for_one_test(app, fake_clock, memory_transport):
+def test_a_shorter_heartbeat_for_one_test(app, playhead_fake_clock, playhead_memory_transport):
     app.open([PILOT])
     app.handle("playing", currentTime=0)
-    watch(app, fake_clock, 0, 16)
-    assert memory_transport.events.count("Video Content Playing") == 3
+    watch(app, playhead_fake_clock, 0, 16)
+    assert playhead_memory_transport.events.count("Video Content Playing") == 3
 
 
 PLAYER_EVENTS = st.lists(

@@ -1,14 +1,15 @@
 """Content, Ad and AdBreak: what a session plays, as frozen value objects.
 
 They hold the properties of the Video Spec (``content_properties`` and ``ad_properties``).
-Anything else a user wants on the events goes in ``extra`` and passes through untouched.
+Anything else a user wants on the events goes in ``extra`` (given as a dict, kept read-only so
+the objects hash) and passes through untouched.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from typing import Any, Literal
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal, NoReturn
 
 import attrs
 
@@ -48,8 +49,54 @@ def _optional_str(instance: object, attribute: attrs.Attribute[Any], value: obje
         )
 
 
+class _Extra(dict[str, Any]):
+    """The ``extra`` of a frozen value object: a dict that cannot change and so hashes, and a
+    Content or an Ad can be a dict key or a set member. Still a dict for ``json.dumps`` and
+    ``attrs.asdict``."""
+
+    __slots__ = ("_hash",)
+
+    def __init__(self, items: Mapping[str, Any]) -> None:
+        super().__init__(items)
+        self._hash: int | None = None
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        if self._hash is None:
+            self._hash = hash(_hashable(self))
+        return self._hash
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (dict(self),))
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError(
+            "extra is read-only: make a changed copy with with_metadata(...) or attrs.evolve()"
+        )
+
+    __setitem__ = __delitem__ = __ior__ = _read_only
+    clear = pop = popitem = setdefault = update = _read_only
+
+
+def _hashable(value: Any) -> Any:
+    """JSON-like values (dicts, lists) as equal values that hash; anything else as it is."""
+    if isinstance(value, Mapping):
+        return frozenset((key, _hashable(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return tuple(_hashable(item) for item in value)
+    if isinstance(value, (set, frozenset)):
+        return frozenset(_hashable(item) for item in value)
+    return value
+
+
 def _extra(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    return dict(value) if value else {}
+    return value if isinstance(value, _Extra) else _Extra(value or {})
+
+
+def _keywords(value: Iterable[str] | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    # One keyword given as a string is that keyword, not its letters.
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
 def _properties(obj: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -123,9 +170,7 @@ class Content(_Metadata):
     full_episode: bool | None = None
     livestream: bool | None = None
     airdate: str | None = None
-    keywords: tuple[str, ...] | None = attrs.field(
-        default=None, converter=attrs.converters.optional(tuple)
-    )
+    keywords: tuple[str, ...] | None = attrs.field(default=None, converter=_keywords)
     extra: Mapping[str, Any] = attrs.field(factory=dict, converter=_extra)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from typing import Any
+from types import TracebackType
+from typing import Any, TypeVar
 
 from playhead._logging import get_logger
 from playhead.clock import Clock, SystemClock
@@ -17,6 +18,9 @@ from playhead.transports.base import FlushResult, Payload, Transport
 __all__ = ["Tracker"]
 
 log = get_logger("playhead.tracker")
+
+# ``__enter__`` returns the subclass itself (``typing.Self`` needs Python 3.11).
+_Self = TypeVar("_Self", bound="Tracker")
 
 
 def _identity(name: str, value: object) -> str | None:
@@ -49,6 +53,9 @@ class Tracker:
     For players that signal neither stalls nor seeks, wrap a session in a
     :class:`~playhead.PlayheadMonitor`, which infers both from time updates.
     ``strict=True`` raises :class:`~playhead.CallbackError` for every ignored callback (tests).
+
+    ``with Tracker(...) as tracker:`` closes the transport at the end of the block, like
+    :meth:`close`.
 
     .. versionadded:: 0.1
     """
@@ -157,6 +164,17 @@ class Tracker:
     def close(self, timeout: float | None = None) -> FlushResult:
         """Close the transport."""
         return self.transport.close(timeout)
+
+    def __enter__(self: _Self) -> _Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
 
     def __repr__(self) -> str:
         who = f"user_id={self.user_id!r}" if self.user_id else f"anonymous_id={self.anonymous_id!r}"

@@ -12,18 +12,20 @@ def test_fixtures_need_no_import_and_share_one_clock_and_transport(
 ) -> None:
     pytester.makepyfile(
         """
-        def test_session(session, tracker, fake_clock, memory_transport):
-            assert session.tracker is tracker
-            session.play()
-            fake_clock.advance(0.5)
-            session.playing(0)
-            fake_clock.advance(25)
-            names = memory_transport.events
+        def test_session(
+            playhead_session, playhead_tracker, playhead_fake_clock, playhead_memory_transport
+        ):
+            assert playhead_session.tracker is playhead_tracker
+            playhead_session.play()
+            playhead_fake_clock.advance(0.5)
+            playhead_session.playing(0)
+            playhead_fake_clock.advance(25)
+            names = playhead_memory_transport.events
             assert names == ["Video Playback Started", "Video Content Started",
                              "Video Content Playing", "Video Content Playing"]
-            assert memory_transport.payloads[0]["userId"] == "test-user"
-            assert memory_transport.payloads[1]["properties"]["asset_id"] == "content-1"
-            assert memory_transport.payloads[0]["timestamp"] == "2024-01-15T10:30:00.000Z"
+            assert playhead_memory_transport.payloads[0]["userId"] == "test-user"
+            assert playhead_memory_transport.payloads[1]["properties"]["asset_id"] == "content-1"
+            assert playhead_memory_transport.payloads[0]["timestamp"] == "2024-01-15T10:30:00.000Z"
         """
     )
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
@@ -38,19 +40,20 @@ def test_a_marker_changes_the_tracker_and_session_of_one_test(pytester: pytest.P
                                        "user_id": None},
                               session={"session_id": "fixed", "content": [
                                   {"asset_id": "live", "livestream": True}], "livestream": True})
-        def test_marked(session, fake_clock, memory_transport):
-            session.play()
-            session.playing(0)
-            fake_clock.advance(11)
-            assert memory_transport.events.count("Video Content Playing") == 2
-            assert {p["anonymousId"] for p in memory_transport.payloads} == {"anon"}
-            assert {p["properties"]["session_id"] for p in memory_transport.payloads} == {"fixed"}
+        def test_marked(playhead_session, playhead_fake_clock, playhead_memory_transport):
+            playhead_session.play()
+            playhead_session.playing(0)
+            playhead_fake_clock.advance(11)
+            assert playhead_memory_transport.events.count("Video Content Playing") == 2
+            assert {p["anonymousId"] for p in playhead_memory_transport.payloads} == {"anon"}
+            payloads = playhead_memory_transport.payloads
+            assert {p["properties"]["session_id"] for p in payloads} == {"fixed"}
 
-        def test_unmarked(session, fake_clock, memory_transport):
-            session.play()
-            session.playing(0)
-            fake_clock.advance(11)
-            assert memory_transport.events.count("Video Content Playing") == 1
+        def test_unmarked(playhead_session, playhead_fake_clock, playhead_memory_transport):
+            playhead_session.play()
+            playhead_session.playing(0)
+            playhead_fake_clock.advance(11)
+            assert playhead_memory_transport.events.count("Video Content Playing") == 1
         """
     )
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
@@ -78,15 +81,17 @@ def test_a_conftest_overrides_the_defaults(pytester: pytest.Pytester) -> None:
         import pytest
         from playhead import CallbackError
 
-        def test_strict_and_scheduled(session, fake_clock, memory_transport):
+        def test_strict_and_scheduled(
+            playhead_session, playhead_fake_clock, playhead_memory_transport
+        ):
             with pytest.raises(CallbackError):
-                session.pause()
-            session.play()
-            fake_clock.advance(100)
-            assert memory_transport.events == ["Video Playback Started"]
-            started = memory_transport.payloads[0]["properties"]
+                playhead_session.pause()
+            playhead_session.play()
+            playhead_fake_clock.advance(100)
+            assert playhead_memory_transport.events == ["Video Playback Started"]
+            started = playhead_memory_transport.payloads[0]["properties"]
             assert started["ad_asset_id"] == ["ad1"]
-            assert memory_transport.payloads[0]["userId"] == "viewer-9"
+            assert playhead_memory_transport.payloads[0]["userId"] == "viewer-9"
         """
     )
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
@@ -97,21 +102,21 @@ def test_a_failed_sequence_assert_prints_the_aligned_diff(pytester: pytest.Pytes
         """
         from playhead.testing.pytest_plugin import assert_event_sequence, event_sequence
 
-        def play(session, fake_clock):
-            session.play()
-            fake_clock.advance(0.5)
-            session.playing(0)
-            fake_clock.advance(12)
-            session.pause()
+        def play(playhead_session, playhead_fake_clock):
+            playhead_session.play()
+            playhead_fake_clock.advance(0.5)
+            playhead_session.playing(0)
+            playhead_fake_clock.advance(12)
+            playhead_session.pause()
 
-        def test_with_assert(session, fake_clock, memory_transport):
-            play(session, fake_clock)
-            assert event_sequence(memory_transport, ignore=["Content Playing"]) == [
+        def test_with_assert(playhead_session, playhead_fake_clock, playhead_memory_transport):
+            play(playhead_session, playhead_fake_clock)
+            assert event_sequence(playhead_memory_transport, ignore=["Content Playing"]) == [
                 "Playback Started", "Content Started", ("Paused", 30)]
 
-        def test_with_helper(session, fake_clock, memory_transport):
-            play(session, fake_clock)
-            assert_event_sequence(memory_transport, ["Playback Started", "Content Started",
+        def test_with_helper(playhead_session, playhead_fake_clock, playhead_memory_transport):
+            play(playhead_session, playhead_fake_clock)
+            assert_event_sequence(playhead_memory_transport, ["Playback Started", "Content Started",
                                                      "Seek Started", "Paused"])
         """
     )
@@ -136,7 +141,37 @@ def test_a_failed_sequence_assert_prints_the_aligned_diff(pytester: pytest.Pytes
 
 
 def test_the_plugin_can_be_switched_off(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile("def test_uses(fake_clock):\n    pass\n")
+    pytester.makepyfile("def test_uses(playhead_fake_clock):\n    pass\n")
     result = pytester.runpytest_subprocess("-p", "no:playhead", "-p", "no:cacheprovider")
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*fixture 'fake_clock' not found*"])
+    result.stdout.fnmatch_lines(["*fixture 'playhead_fake_clock' not found*"])
+
+
+def test_the_plugin_leaves_common_fixture_names_to_the_project(pytester: pytest.Pytester) -> None:
+    # A database suite's own `session` (and `tracker`, `fake_clock`...) must not be shadowed or
+    # taken: the plugin's fixtures all start with `playhead_`.
+    pytester.makeconftest(
+        """
+        import pytest
+
+        @pytest.fixture
+        def session():
+            return "the project's database session"
+        """
+    )
+    pytester.makepyfile(
+        """
+        import pytest
+
+        def test_both(session, playhead_session, playhead_memory_transport):
+            assert session == "the project's database session"
+            playhead_session.play()
+            assert playhead_memory_transport.events == ["Video Playback Started"]
+
+        @pytest.mark.parametrize("name", ["tracker", "fake_clock", "memory_transport", "clock"])
+        def test_not_registered(request, name):
+            with pytest.raises(pytest.FixtureLookupError):
+                request.getfixturevalue(name)
+        """
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=5)

@@ -8,10 +8,14 @@ not signal; :class:`Recorder` records what a session receives as a replayable ti
 .. versionadded:: 0.1
 """
 
-from playhead.adapters import gstreamer, mpv, vlc
+from typing import TYPE_CHECKING, Any
+
 from playhead.adapters._base import AdapterHandle, QualityDebouncer
 from playhead.adapters.monitor import PlayheadMonitor
 from playhead.adapters.recorder import Recorder
+
+if TYPE_CHECKING:
+    from playhead.adapters import gstreamer, mpv, vlc
 
 __all__ = [
     "AdapterHandle",
@@ -22,3 +26,15 @@ __all__ = [
     "mpv",
     "vlc",
 ]
+
+_ADAPTERS = ("gstreamer", "mpv", "vlc")
+
+if not TYPE_CHECKING:  # for mypy the names above are plain imports, so typos still fail
+
+    def __getattr__(name: str) -> Any:
+        # ``playhead.adapters.mpv`` after ``import playhead``: the adapter module on first use
+        if name not in _ADAPTERS:
+            raise AttributeError(f"module 'playhead.adapters' has no attribute {name!r}")
+        import importlib
+
+        return importlib.import_module(f"playhead.adapters.{name}")

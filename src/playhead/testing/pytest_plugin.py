@@ -2,17 +2,21 @@
 
 Installed with playhead (entry point ``pytest11``), so there is nothing to import or register:
 
-- ``fake_clock``: a :class:`~playhead.FakeClock` at 2024-01-15T10:30:00Z;
-- ``memory_transport``: a :class:`~playhead.MemoryTransport` collecting the payloads;
-- ``tracker``: a ``Tracker`` on both, ``user_id="test-user"``, ``heartbeat_interval=10``;
-- ``session``: a session of that tracker playing one 600 s content item ``content-1``.
+- ``playhead_fake_clock``: a :class:`~playhead.FakeClock` at 2024-01-15T10:30:00Z;
+- ``playhead_memory_transport``: a :class:`~playhead.MemoryTransport` collecting the payloads;
+- ``playhead_tracker``: a ``Tracker`` on both, ``user_id="test-user"``,
+  ``heartbeat_interval=10``;
+- ``playhead_session``: a session of that tracker playing one 600 s content item ``content-1``.
+
+Every fixture name starts with ``playhead_``, so none takes a name the project's own suite
+(or another plugin) may use, such as a database suite's ``session``.
 
 Change the defaults for one test with a marker,
 ``@pytest.mark.playhead(tracker={"heartbeat_interval": 5}, session={"livestream": True})``,
 or for a directory by overriding the ``playhead_tracker_options`` / ``playhead_session_options``
 fixtures in a ``conftest.py`` (or any fixture itself: a conftest fixture of the same name wins).
 
-``assert event_sequence(memory_transport) == ["Playback Started", ("Paused", 12)]`` and
+``assert event_sequence(playhead_memory_transport) == ["Playback Started", ("Paused", 12)]`` and
 :func:`assert_event_sequence` print an aligned diff when the events differ. Disable the plugin
 with ``-p no:playhead``.
 
@@ -44,12 +48,12 @@ __all__ = [
     "EventSequence",
     "assert_event_sequence",
     "event_sequence",
-    "fake_clock",
-    "memory_transport",
+    "playhead_fake_clock",
+    "playhead_memory_transport",
+    "playhead_session",
     "playhead_session_options",
+    "playhead_tracker",
     "playhead_tracker_options",
-    "session",
-    "tracker",
 ]
 
 DEFAULT_TRACKER_OPTIONS: dict[str, Any] = {"user_id": "test-user", "heartbeat_interval": 10}
@@ -59,8 +63,8 @@ DEFAULT_CONTENT = Content(asset_id="content-1", total_length=600)
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "playhead(tracker={...}, session={...}): options for the playhead tracker and session "
-        "fixtures of this test",
+        "playhead(tracker={...}, session={...}): options for the playhead_tracker and "
+        "playhead_session fixtures of this test",
     )
 
 
@@ -93,48 +97,51 @@ def _marker_options(request: pytest.FixtureRequest, key: str) -> dict[str, Any]:
 
 @pytest.fixture
 def playhead_tracker_options() -> dict[str, Any]:
-    """Keyword arguments for the ``tracker`` fixture; override it in a conftest.py."""
+    """Keyword arguments for the ``playhead_tracker`` fixture; override it in a conftest.py."""
     return dict(DEFAULT_TRACKER_OPTIONS)
 
 
 @pytest.fixture
 def playhead_session_options() -> dict[str, Any]:
-    """Keyword arguments for the ``session`` fixture; override it in a conftest.py."""
+    """Keyword arguments for the ``playhead_session`` fixture; override it in a conftest.py."""
     return {"content": [DEFAULT_CONTENT]}
 
 
 @pytest.fixture
-def fake_clock() -> FakeClock:
-    """A FakeClock at 2024-01-15T10:30:00Z; ``fake_clock.advance(seconds)`` moves it."""
+def playhead_fake_clock() -> FakeClock:
+    """A FakeClock at 2024-01-15T10:30:00Z; ``playhead_fake_clock.advance(seconds)`` moves it."""
     return FakeClock()
 
 
 @pytest.fixture
-def memory_transport() -> MemoryTransport:
-    """A MemoryTransport; ``memory_transport.payloads`` holds what was sent, in order."""
+def playhead_memory_transport() -> MemoryTransport:
+    """A MemoryTransport; ``playhead_memory_transport.payloads`` holds what was sent, in order."""
     return MemoryTransport()
 
 
 @pytest.fixture
-def tracker(
+def playhead_tracker(
     request: pytest.FixtureRequest,
-    fake_clock: FakeClock,
-    memory_transport: MemoryTransport,
+    playhead_fake_clock: FakeClock,
+    playhead_memory_transport: MemoryTransport,
     playhead_tracker_options: dict[str, Any],
 ) -> Iterator[Tracker]:
-    """A Tracker sending to ``memory_transport`` on ``fake_clock``; closed after the test."""
+    """A Tracker sending to ``playhead_memory_transport`` on ``playhead_fake_clock``; closed
+    after the test."""
     options = {**playhead_tracker_options, **_marker_options(request, "tracker")}
-    options.setdefault("transport", memory_transport)
-    options.setdefault("clock", fake_clock)
+    options.setdefault("transport", playhead_memory_transport)
+    options.setdefault("clock", playhead_fake_clock)
     made = Tracker(**options)
     yield made
     made.close()
 
 
 @pytest.fixture
-def session(
-    request: pytest.FixtureRequest, tracker: Tracker, playhead_session_options: dict[str, Any]
+def playhead_session(
+    request: pytest.FixtureRequest,
+    playhead_tracker: Tracker,
+    playhead_session_options: dict[str, Any],
 ) -> Session:
-    """A session of ``tracker`` playing one 600 s item, ``content-1``, with no ads."""
+    """A session of ``playhead_tracker`` playing one 600 s item, ``content-1``, with no ads."""
     options = {**playhead_session_options, **_marker_options(request, "session")}
-    return tracker.session(**options)
+    return playhead_tracker.session(**options)

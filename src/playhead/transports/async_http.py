@@ -14,7 +14,7 @@ import os
 import threading
 import time
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -31,6 +31,8 @@ from playhead.transports.base import Payload
 from playhead.transports.http import _live, drive_sync
 
 __all__ = ["AsyncHttpTransport"]
+
+_Self = TypeVar("_Self", bound="AsyncHttpTransport")
 
 
 class _LoopSignal:
@@ -166,7 +168,7 @@ class AsyncHttpTransport(HttpTransportBase):
         _live.discard(self)
         return report
 
-    async def __aenter__(self) -> AsyncHttpTransport:
+    async def __aenter__(self: _Self) -> _Self:
         await self.start()
         return self
 

@@ -9,13 +9,16 @@ the session; a transport that does I/O queues the payload and does the I/O elsew
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import attrs
 
 __all__ = ["BaseTransport", "FlushResult", "Payload", "Transport"]
 
 Payload = dict[str, Any]
+
+# ``__enter__`` returns the subclass itself (``typing.Self`` needs Python 3.11).
+_Self = TypeVar("_Self", bound="BaseTransport")
 
 
 @attrs.frozen
@@ -78,7 +81,7 @@ class BaseTransport:
         self.closed = True
         return result
 
-    def __enter__(self) -> BaseTransport:
+    def __enter__(self: _Self) -> _Self:
         return self
 
     def __exit__(

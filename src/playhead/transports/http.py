@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Generator
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -31,6 +31,8 @@ from playhead.transports._http_base import HttpTransportBase
 from playhead.transports.base import Payload
 
 __all__ = ["HttpTransport"]
+
+_Self = TypeVar("_Self", bound="HttpTransport")
 
 
 class HttpTransport(HttpTransportBase):
@@ -116,7 +118,7 @@ class HttpTransport(HttpTransportBase):
         _live.discard(self)
         return engine.report()
 
-    def __enter__(self) -> HttpTransport:
+    def __enter__(self: _Self) -> _Self:
         return self
 
     def __exit__(
