@@ -11,8 +11,9 @@ state='idle'``); the fields also travel as record attributes (``extra``), so a s
 ``ProcessorFormatter`` with ``ExtraAdder`` gets them back as key/values (docs/logging.md).
 
 Repeated warnings are aggregated: the same event from the same logger for the same ``call``
-is logged once, then at most once every :data:`REPEAT_WINDOW` seconds with ``repeated=N``, the
-number of lines held back since (the counts themselves live in ``SessionStats``).
+(and the same collector ``host``) is logged once, then at most once every
+:data:`REPEAT_WINDOW` seconds with ``repeated=N``, the number of lines held back since (the
+counts themselves live in ``SessionStats``).
 """
 
 from __future__ import annotations
@@ -54,9 +55,9 @@ class _Repeats:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._seen: dict[tuple[str, str, object], tuple[float, int]] = {}
+        self._seen: dict[tuple[str, str, object, object], tuple[float, int]] = {}
 
-    def admit(self, key: tuple[str, str, object]) -> int | None:
+    def admit(self, key: tuple[str, str, object, object]) -> int | None:
         """None to hold the line back, else the number held back before it."""
         now = time.monotonic()
         with self._lock:
@@ -82,7 +83,10 @@ def _filter_by_level(
     if not logger.isEnabledFor(level):
         raise DropEvent
     if level >= logging.WARNING:
-        held = _repeats.admit((logger.name, str(event.get("event")), event.get("call")))
+        # a warning about one callback (or one collector host) must not hide another's
+        held = _repeats.admit(
+            (logger.name, str(event.get("event")), event.get("call"), event.get("host"))
+        )
         if held is None:
             raise DropEvent
         if held:

@@ -18,6 +18,10 @@ __all__ = ["Tracker"]
 
 log = get_logger("playhead.tracker")
 
+#: The shortest heartbeat interval: shorter ones only keep the scheduler thread busy and flood
+#: the collector (the spec's heartbeats come every 10 s).
+MIN_HEARTBEAT_INTERVAL = 0.01
+
 
 def _identity(name: str, value: object) -> str | None:
     if value is None:
@@ -31,9 +35,10 @@ def _interval(value: object) -> float:
     name = "heartbeat_interval"
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise ConfigurationError(f"{name} must be a finite number of seconds, got {value!r}")
-    if value < 0:
+    if value < 0 or 0 < value < MIN_HEARTBEAT_INTERVAL:
         raise ConfigurationError(
-            f"{name} must be >= 0 seconds (0 turns heartbeats off), got {value!r}"
+            f"{name} must be 0 (heartbeats off) or >= {MIN_HEARTBEAT_INTERVAL} seconds, "
+            f"got {value!r}"
         )
     return float(value)
 
