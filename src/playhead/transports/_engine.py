@@ -69,8 +69,11 @@ _MID_START = len(b'{"messageId":"')
 _WARN_EVERY = 10.0  # seconds between two warnings with the same key
 #: Seconds between two tries of a spool the disk refused.
 SPOOL_RETRY = 1.0
-#: Seconds the reporter of sends after close() gathers them into one on_drop call.
+#: Sends after close() are gathered into one on_drop call for this many seconds, or until
+#: this many wait.
 LATE_DROP_BATCH = 0.05
+LATE_DROP_WAKE = 1_000
+_INTAKE_CHUNK = 500  # events taken from the inbox per hold of the state lock
 
 # Answers that mean "this configuration cannot work": sending stops, events are kept.
 _MISCONFIGURED = {
@@ -300,6 +303,7 @@ class Engine:
         self.current: dict[int, bytes] = {}  # the batch being delivered, not yet settled
         self.late: list[Payload] = []  # sent after close(), waiting for one on_drop call
         self.late_unreported = 0
+        self.late_ready = threading.Event()
         self.late_reporter: threading.Thread | None = None
 
     def after_fork_in_child(self) -> None:
@@ -393,6 +397,8 @@ class Engine:
             if self.on_drop is not None:
                 if len(self.late) < self.opts.max_queue_events:
                     self.late.append(payload)
+                    if len(self.late) == LATE_DROP_WAKE:
+                        self.late_ready.set()  # a burst: report now, hold little
                 else:
                     self.late_unreported += 1
                 if self.late_reporter is None:
@@ -407,7 +413,8 @@ class Engine:
 
     def _report_late(self) -> None:
         while True:
-            time.sleep(LATE_DROP_BATCH)
+            self.late_ready.wait(LATE_DROP_BATCH)
+            self.late_ready.clear()
             with self.lock:
                 batch, self.late = self.late, []
                 unreported, self.late_unreported = self.late_unreported, 0
@@ -494,23 +501,39 @@ class Engine:
             self._intake()
 
     def _intake(self) -> None:
-        # disk held. Take the inbox under the lock (fast); serialise and write without it.
+        # disk held. Chunks keep every hold of the state lock short (send() may need it).
         spool = self.spool
-        with self.lock:
-            inbox = self.inbox
-            taken: list[Payload | tuple[int, bytes]] = []
-            while inbox:
-                try:
-                    taken.append(inbox.popleft())
-                except IndexError:  # pragma: no cover - raced with drop_oldest
-                    break
-            self.accepted += len(taken)
-            if taken and self.spills:
-                self.changed.notify_all()  # with a spool the inbox is the bound: room for "block"
         if spool is not None and self.spool_down:
             self._repair_spool()
-        if not taken and not self.backlog:
-            return
+        while True:
+            with self.lock:
+                inbox = self.inbox
+                taken: list[Payload | tuple[int, bytes]] = []
+                while inbox and len(taken) < _INTAKE_CHUNK:
+                    try:
+                        taken.append(inbox.popleft())
+                    except IndexError:  # pragma: no cover - raced with drop_oldest
+                        break
+                self.accepted += len(taken)
+                if taken and self.spills:
+                    self.changed.notify_all()  # the inbox is the bound: room for "block"
+            if taken:
+                self._intake_chunk(taken)
+            if len(taken) < _INTAKE_CHUNK:
+                break
+        with self.lock:
+            reload = (
+                self.backlog
+                and spool is not None
+                and not self.spool_down
+                and not self._memory_full()
+            )
+        if reload:
+            self._reload()
+
+    def _intake_chunk(self, taken: list[Payload | tuple[int, bytes]]) -> None:
+        """Serialise and spool (without the state lock), then queue (with it)."""
+        spool = self.spool
         staged: list[tuple[int, bytes] | tuple[str, bytes] | None] = []
         fresh: list[tuple[str, bytes]] = []
         for item in taken:
@@ -569,14 +592,6 @@ class Engine:
                 else:  # not on disk: held in memory until delivered or written later
                     self.unspooled.add(key)
                     self._append(data)
-            reload = (
-                self.backlog
-                and spool is not None
-                and not self.spool_down
-                and not self._memory_full()
-            )
-        if reload:
-            self._reload()
 
     def _drop_locked(self, data: bytes, reason: str) -> None:
         self._count(self.dropped, reason, 1)
@@ -606,16 +621,18 @@ class Engine:
         except Exception as exc:
             self._spool_failed(exc)
             return
-        with self.lock:
-            for rowid, data in rows:
-                self.cursor = rowid
-                if rowid in self.skip_rowids:  # written late for an event held in memory
-                    self.skip_rowids.discard(rowid)
-                    continue
-                if rowid <= self.leftover_max_rowid:
-                    self.accepted += 1  # left by an earlier process: new to this one
-                self._append(data)
-            if len(rows) < room:
+        for start in range(0, len(rows), _INTAKE_CHUNK):
+            with self.lock:
+                for rowid, data in rows[start : start + _INTAKE_CHUNK]:
+                    self.cursor = rowid
+                    if rowid in self.skip_rowids:  # written late for an event held in memory
+                        self.skip_rowids.discard(rowid)
+                        continue
+                    if rowid <= self.leftover_max_rowid:
+                        self.accepted += 1  # left by an earlier process: new to this one
+                    self._append(data)
+        if len(rows) < room:
+            with self.lock:
                 self.backlog = False
 
     # ---------------------------------------------------------- spool faults
