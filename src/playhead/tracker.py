@@ -48,9 +48,10 @@ class Tracker:
 
     ``transport`` receives every payload. Exactly one of ``user_id`` / ``anonymous_id``
     identifies the viewer. ``heartbeat_interval`` is the seconds of playing between Video
-    Content/Ad Playing heartbeats (0 turns them off). ``clock`` defaults to the real clock,
-    whose one scheduler thread serves every session. ``video_player`` and ``properties`` are
-    put on every playback event; ``context`` and ``integrations`` on every payload.
+    Content/Ad Playing heartbeats (0 turns them off; otherwise at least 0.01). ``clock``
+    defaults to the real clock, whose one scheduler thread serves every session.
+    ``video_player`` and ``properties`` are put on every playback event; ``context`` and
+    ``integrations`` on every payload.
     For players that signal neither stalls nor seeks, wrap a session in a
     :class:`~playhead.PlayheadMonitor`, which infers both from time updates.
     ``strict=True`` raises :class:`~playhead.CallbackError` for every ignored callback (tests).

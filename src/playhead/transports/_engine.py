@@ -1035,7 +1035,7 @@ class Engine:
             self.parked.clear()
             self.pending_bytes = 0
             if leftovers and self.spool is None:
-                self._settle_dropped(leftovers, "close_timeout")
+                self._settle_dropped(leftovers, self.halted or "close_timeout")
         if leftovers and self.spool is not None:
             self._drop_refused(self._write_held(leftovers))
         if self.spool is not None and self.undeleted:

@@ -57,6 +57,7 @@ _TXN_PAGES = 3  # table pages a transaction rewrites whole (the last leaf, inter
 _DISK_ERRORS = ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_BUSY", "SQLITE_LOCKED")
 _DAMAGE_ERRORS = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
 _WAL_MAGIC = (0x377F0682, 0x377F0683)
+_SALVAGE_QUERIES = 20_000
 
 
 class SpoolError(Exception):
@@ -164,32 +165,47 @@ class Spool:
         if self._db is not None:
             return
         damage = wal_damage(self.path + "-wal")
-        if damage is None and _size(self.path) > 0:
-            damage = self._inspect()
-        if damage is not None:
-            db = self._recover(damage)
-        else:
+        existed = _size(self.path) > 0
+        inspected = False
+        if damage is None and existed:
+            inspected, damage = self._inspect()
+        db: sqlite3.Connection | None = None
+        if damage is None:
             try:
                 db = self._connect(self.path)
+                if existed and not inspected:
+                    damage = self._check(db)
             except sqlite3.Error as exc:
-                raise self._opening_error(exc) from None
+                if not _damage(exc):
+                    if db is not None:
+                        db.close()
+                    raise self._opening_error(exc) from None
+                damage = str(exc)
+        if damage is not None:
+            if db is not None:
+                db.close()
+            db = self._recover(damage)
+        assert db is not None
         self._db = db
         self._load_counts()
 
-    def _inspect(self) -> str | None:
+    def _inspect(self) -> tuple[bool, str | None]:
         """Check an existing file read-only (a foreign or damaged file must keep its bytes):
-        None when it is a sound spool, else what is wrong with it."""
+        ``(checked, what is wrong or None)``; not checked when a read-only look is refused
+        (then the file is checked once opened)."""
         uri = "file:" + urllib.parse.quote(self.path) + "?mode=ro"
         try:
             db = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=5.0)
-        except sqlite3.Error as exc:
-            raise self._opening_error(exc) from None
+        except sqlite3.Error:
+            return False, None
         try:
-            return self._check(db)
+            return True, self._check(db)
         except sqlite3.Error as exc:
             if _damage(exc):
-                return str(exc)
-            raise self._opening_error(exc) from None
+                return True, str(exc)
+            if _disk_problem(exc):
+                raise SpoolError(str(exc)) from None
+            return False, None
         finally:
             db.close()
 
@@ -476,29 +492,45 @@ def _size(path: str) -> int:
 def salvage(path: str) -> list[tuple[str, bytes, float]]:
     """Every row of a damaged spool that can still be read and looks like an event we wrote.
 
-    Opens the file read-only (the bytes stay as they are) and reads it in rowid ranges, so one
-    damaged page costs only the rows on it."""
+    Opens the file read-only (the bytes stay as they are) and reads it by rowid ranges; a
+    range that hits a damaged page is halved until the damage is cornered, so a bad page
+    costs only the rows on it (within a budget of queries, for a file damaged throughout)."""
     uri = "file:" + urllib.parse.quote(path) + "?mode=ro"
     try:
         db = sqlite3.connect(uri, uri=True, check_same_thread=False)
     except sqlite3.Error:
         return []
     out: list[tuple[str, bytes, float]] = []
+    budget = [_SALVAGE_QUERIES]
+
+    def read(low: int, high: int) -> None:
+        if budget[0] <= 0 or low >= high:
+            return
+        budget[0] -= 1
+        try:
+            found = db.execute(
+                "SELECT message_id, body, created FROM events WHERE rowid >= ? AND rowid < ?",
+                (low, high),
+            ).fetchall()
+        except sqlite3.Error:
+            if high - low > 1:
+                middle = (low + high) // 2
+                read(low, middle)
+                read(middle, high)
+            return  # one unreadable row: lost, the moved file keeps its bytes
+        out.extend(row for row in (_sound(*r) for r in found) if row is not None)
+
     try:
         try:
             top = int(db.execute("SELECT COALESCE(MAX(rowid), 0) FROM events").fetchone()[0])
         except sqlite3.Error:
-            return []
-        step = 256
-        for start in range(0, top + 1, step):
-            try:
-                found = db.execute(
-                    "SELECT message_id, body, created FROM events WHERE rowid >= ? AND rowid < ?",
-                    (start, start + step),
-                ).fetchall()
-            except sqlite3.Error:
-                continue  # a damaged page: its rows are lost, the file keeps the bytes
-            out.extend(row for row in (_sound(*r) for r in found) if row is not None)
+            top = 1 << 31  # the right edge is damaged: search, within the budget
+        for start in range(0, top + 1, 256):
+            if budget[0] <= 0:
+                break
+            read(start, start + 256)
+    except sqlite3.Error:
+        pass  # not even the table can be found: nothing to carry over
     finally:
         db.close()
     return out
