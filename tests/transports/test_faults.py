@@ -25,7 +25,14 @@ from typing import Any
 
 import pytest
 
-from playhead import AsyncHttpTransport, ConfigurationError, DeliveryError, HttpTransport
+from playhead import (
+    AsyncHttpTransport,
+    ConfigurationError,
+    Content,
+    DeliveryError,
+    HttpTransport,
+    Tracker,
+)
 from playhead.testing import capture_logs
 
 from . import child
@@ -181,6 +188,59 @@ def test_a_full_disk_holds_events_in_memory_then_resumes_by_itself(
     assert report.remaining == 0
     assert rows(spool) == 0
     assert transport.stats.dropped == {"spool_full": 200}
+
+
+class Tee:
+    """A transport in front of another that remembers every messageId it was given."""
+
+    def __init__(self, inner: HttpTransport) -> None:
+        self.inner = inner
+        self.ids: list[str] = []
+
+    def send(self, payload: dict[str, Any]) -> None:
+        self.ids.append(payload["messageId"])
+        self.inner.send(payload)
+
+    def flush(self, timeout: float | None = None) -> Any:
+        return self.inner.flush(timeout)
+
+    def close(self, timeout: float | None = None) -> Any:
+        return self.inner.close(timeout)
+
+
+def test_a_tracker_on_a_full_disk_with_the_sync_spool_loses_nothing_silently(
+    tiny_disk: TinyDisk, collector: Collector
+) -> None:
+    drops = Drops()
+    http = HttpTransport(
+        collector.api_key,
+        host=collector.url,
+        spool_path=tiny_disk.root / "spool.sqlite",
+        spool_durability="sync",
+        max_queue_events=20,
+        on_drop=drops,
+        **FAST,
+    )
+    tee = Tee(http)
+    tracker = Tracker(tee, user_id="u1", heartbeat_interval=0)
+    collector.down_for(3600)
+    tiny_disk.fill()
+    session = tracker.session(content=[Content(asset_id="c1", total_length=600)])
+    session.play()
+    for second in range(40):  # each pause/resume is two events: 80 and more in all
+        session.playing(float(second))
+        session.pause(float(second) + 0.5)
+    session.exit()
+    assert wait_until(lambda: drops.all())  # the bound was passed: reported, not raised
+    collector.down_for(0)
+    tiny_disk.free()
+    http.close(10)
+    delivered = set(collector.received)
+    dropped = set(drops.all())
+    assert set(drops.ids) == {"spool_full"}
+    assert delivered | dropped == set(tee.ids)  # every event: delivered or reported
+    assert not delivered & dropped
+    assert not collector.duplicates
 
 
 def test_a_spool_opened_on_a_full_disk_starts_and_catches_up(

@@ -232,7 +232,6 @@ class Engine:
             self.headers["X-Strict-Mode"] = "1"
         if opts.gzip:
             self.headers["Content-Encoding"] = "gzip"
-        self.disk = threading.RLock()
         self.spool: Spool | None = None
         if opts.spool_path is not None:
             self.spool = Spool(
@@ -260,6 +259,7 @@ class Engine:
 
     # ------------------------------------------------------------------ state
     def _reset_state(self) -> None:
+        self.disk = threading.RLock()
         self.lock = threading.Lock()
         self.changed = threading.Condition(self.lock)
         self.wake: Signal = threading.Event()
@@ -357,7 +357,7 @@ class Engine:
                 # the disk refuses the spool: memory is full, the newest cannot be kept
                 self._count(self.dropped, "spool_full", 1)
                 self.notices.append(("drop", "spool_full", [payload]))
-                self.warn("delivery_spool_full", path=self.spool.path, held_in_memory=True)
+                self.warn("delivery_spool_full", path=self.spool.path)
                 return False
             if policy == "block":
                 self.wake.set()
@@ -588,7 +588,7 @@ class Engine:
                         self._append(data)
                 elif self._memory_full():  # not on disk, no room in memory
                     self._drop_locked(data, "spool_full")
-                    self.warn("delivery_spool_full", path=spool.path, held_in_memory=False)
+                    self.warn("delivery_spool_full", path=spool.path)
                 else:  # not on disk: held in memory until delivered or written later
                     self.unspooled.add(key)
                     self._append(data)
@@ -1006,7 +1006,7 @@ class Engine:
             self.settled += len(refused)
             self.notices.append(("drop", "spool_full", refused))
             self.changed.notify_all()
-        self.warn("delivery_spool_full", path=self.spool.path, held_in_memory=False)
+        self.warn("delivery_spool_full", path=self.spool.path)
 
     def _settle_dropped(self, items: list[bytes], reason: str) -> None:
         # lock held by the caller; only without a spool (nothing to delete)
