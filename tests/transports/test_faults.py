@@ -509,9 +509,9 @@ def test_transports_closing_at_exit_share_one_deadline() -> None:
     finally:
         blackhole.close()
     assert proc.returncode == 0, err
-    # one close_timeout (2 s) for all four, with room for a loaded machine; one each would
-    # be 8 s, and the hanging requests 30 s
-    assert elapsed < 2 + 1.5, elapsed
+    # one close_timeout (2 s) for all four (2.6 s measured, interpreter teardown included),
+    # with room for a loaded machine; one each would be 8 s, the hanging requests 30 s
+    assert elapsed < 2 + 2.5, elapsed
     assert "delivery_close_timed_out" in err
 
 
