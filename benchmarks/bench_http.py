@@ -332,6 +332,12 @@ def send_worst_case(n: int) -> list[tuple[str, tuple[list[float], float] | None]
                 ("no spool, queue full", {}, n, False),
                 ("batched spool, queue full", {"spool_path": "batched.sqlite"}, n, False),
                 (
+                    "batched spool at its cap (256 KiB)",
+                    {"spool_path": "capped.sqlite", "spool_max_bytes": 256 * 1024},
+                    n,
+                    False,
+                ),
+                (
                     "sync spool, queue full",
                     {"spool_path": "sync.sqlite", "spool_durability": "sync"},
                     n // 20,
