@@ -917,8 +917,9 @@ class Engine:
     def _done(self, items: list[bytes]) -> None:
         current = self.current
         if current:
-            for item in items:
-                current.pop(id(item), None)
+            with self.lock:  # a closing thread may be reading it (_repair_spool)
+                for item in items:
+                    current.pop(id(item), None)
 
     def _settle_delivered(self, items: list[bytes]) -> None:
         self._done(items)
