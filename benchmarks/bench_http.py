@@ -229,6 +229,180 @@ def spool_costs(n: int) -> dict[str, float]:
     return out
 
 
+# ==================================================================================
+# send() worst case under the faults of issue 9: a full queue with a spool, a full
+# disk, a misconfigured host, sends after close. Kept apart from the throughput harness
+# above; main() only calls print_send_worst_case().
+# ==================================================================================
+class _WaitTimer:
+    """Wraps the engine's state lock: the longest wait of the sending thread to take it.
+
+    Wall times per send() on a shared machine mostly measure the OS scheduler; the wait
+    for this lock is what a spool transaction held under it (the old design) costs send()."""
+
+    def __init__(self, lock: Any, sender: int) -> None:
+        self._lock = lock
+        self._sender = sender
+        self.longest = 0.0
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        if threading.get_ident() != self._sender or not blocking:
+            return bool(self._lock.acquire(blocking, timeout))
+        started = time.perf_counter()
+        got = bool(self._lock.acquire(blocking, timeout))
+        self.longest = max(self.longest, time.perf_counter() - started)
+        return got
+
+    def release(self) -> None:
+        self._lock.release()
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def _send_times(transport: Any, n: int) -> tuple[list[float], float]:
+    """Microseconds of each of n send() calls in a tight loop (the queue fills at once), and
+    the longest wait (us) of send() for the engine's lock."""
+    engine = transport._engine
+    timer = _WaitTimer(engine.lock, threading.get_ident())
+    engine.lock, engine.changed = timer, threading.Condition(timer)  # type: ignore[arg-type]
+    events = list(payloads(n))
+    # the events made up front are the benchmark's, not the app's: a full collection over
+    # them in the middle of the loop would be measured as a stall of send()
+    gc.collect()
+    gc.freeze()
+    clock = time.perf_counter_ns
+    times = []
+    try:
+        for e in events:
+            started = clock()
+            transport.send(e)
+            times.append((clock() - started) / 1000)
+    finally:
+        gc.unfreeze()
+    return times, timer.longest * 1e6
+
+
+class _TinyDisk:
+    """A 2 MiB tmpfs, filled to the last byte (needs root); None where it cannot be mounted."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.mounted = (
+            subprocess.run(
+                ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", root],
+                capture_output=True,
+                check=False,
+            ).returncode
+            == 0
+        )
+
+    def fill(self) -> None:
+        fd = os.open(os.path.join(self.root, "ballast"), os.O_WRONLY | os.O_CREAT)
+        try:
+            while True:
+                try:
+                    os.write(fd, bytes(65536))
+                except OSError:
+                    break
+        finally:
+            os.close(fd)
+
+    def unmount(self) -> None:
+        if self.mounted:
+            subprocess.run(["umount", "-l", self.root], capture_output=True, check=False)
+
+
+def send_worst_case(n: int) -> list[tuple[str, tuple[list[float], float] | None]]:
+    """Per-send times (us) and the longest lock wait (us) for each fault, or None when the
+    fault cannot be made here."""
+    fast = {"flush_interval": 0.05, "backoff_base": 60, "backoff_max": 60}
+    redirect = httpx.MockTransport(
+        lambda request: httpx.Response(301, headers={"Location": "https://elsewhere.example/"})
+    )
+    out: list[tuple[str, tuple[list[float], float] | None]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        os.makedirs(os.path.join(tmp, "tiny"))
+        disk = _TinyDisk(os.path.join(tmp, "tiny"))
+        try:
+            cases: list[tuple[str, dict[str, Any], int, bool]] = [
+                ("no spool, queue full", {}, n, False),
+                ("batched spool, queue full", {"spool_path": "batched.sqlite"}, n, False),
+                (
+                    "batched spool at its cap (256 KiB)",
+                    {"spool_path": "capped.sqlite", "spool_max_bytes": 256 * 1024},
+                    n,
+                    False,
+                ),
+                (
+                    "sync spool, queue full",
+                    {"spool_path": "sync.sqlite", "spool_durability": "sync"},
+                    n // 20,
+                    False,
+                ),
+                ("batched spool, disk full", {"spool_path": "tiny/b.sqlite"}, n, True),
+                (
+                    "sync spool, disk full",
+                    {"spool_path": "tiny/s.sqlite", "spool_durability": "sync"},
+                    n // 20,
+                    True,
+                ),
+                (
+                    "batched spool, 301 answered (halted)",
+                    {"spool_path": "halted.sqlite", "http_transport": redirect, "host": "http://x"},
+                    n,
+                    False,
+                ),
+            ]
+            for name, options, count, full_disk in cases:
+                if full_disk and not disk.mounted:
+                    out.append((name, None))
+                    continue
+                if "spool_path" in options:
+                    options = {**options, "spool_path": os.path.join(tmp, options["spool_path"])}
+                options = {"host": DEAD, **fast, **options}
+                transport = playhead.HttpTransport("bench-key", **options)
+                if full_disk:
+                    disk.fill()
+                out.append((name, _send_times(transport, count)))
+                transport.close(0.5)
+            closed = playhead.HttpTransport("bench-key", host=DEAD, on_drop=lambda r, p: None)
+            closed.close(0)
+            out.append(("after close() (on_drop set)", _send_times(closed, n)))
+        finally:
+            disk.unmount()
+    return out
+
+
+def print_send_worst_case(n: int) -> None:
+    print(f"\nsend() under faults ({n:,} sends in a tight loop per case; queue bound 10,000)")
+    print(
+        f"{'case':<40} {'p50 us':>7} {'p99 us':>7} {'p99.9 us':>9} {'max ms':>7} "
+        f"{'lock wait max us':>17}"
+    )
+    for name, measured in send_worst_case(n):
+        if measured is None:
+            print(f"{name:<40} skipped: mounting a tmpfs needs root")
+            continue
+        times, waited = measured
+        ordered = sorted(times)
+
+        def at(q: float, ordered: list[float] = ordered) -> float:
+            return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+        print(
+            f"{name:<40} {at(0.5):>7.1f} {at(0.99):>7.1f} {at(0.999):>9.1f} "
+            f"{ordered[-1] / 1000:>7.2f} {waited:>17.1f}"
+        )
+    print(
+        "max ms includes the OS scheduler (a shared machine); the lock wait is what the worker "
+        "made send() wait for"
+    )
+
+
 # ------------------------------------------------------------------ Customer.io
 def theirs(host: str, n: int, **options: Any) -> Any:
     return CioClient("bench-key", host=host, max_queue_size=max(n, 10_000) + 1, **options)
@@ -280,6 +454,7 @@ def main() -> None:
     parser.add_argument("--memory-events", type=int, default=10_000)
     parser.add_argument("--spool-events", type=int, default=2_000)
     parser.add_argument("--repeat", type=int, default=3, help="throughput runs (best is kept)")
+    parser.add_argument("--fault-sends", type=int, default=40_000, help="sends per fault case")
     args = parser.parse_args()
     n = args.events
     # keep log lines (retry warnings against the dead endpoint) out of the figures
@@ -376,6 +551,7 @@ def main() -> None:
         f"events per throughput run: {n:,}; memory run: {args.memory_events:,}; "
         f"spool run: {args.spool_events:,}; duplicates seen by the collector: {duplicates}"
     )
+    print_send_worst_case(args.fault_sends)
     threading.Event().wait(0.01)
 
 

@@ -12,9 +12,10 @@ state='idle'``); the fields also travel as record attributes (``extra``), so a s
 ``ProcessorFormatter`` with ``ExtraAdder`` gets them back as key/values (docs/logging.md).
 
 Repeated warnings are aggregated: the same event from the same logger for the same ``call``
-is logged once, then at most once every :data:`REPEAT_WINDOW` seconds with ``repeated=N``, the
-number of lines held back since (the counts themselves live in ``SessionStats``); lines still
-held back at interpreter exit are reported then, the same way.
+(and the same collector ``host``) is logged once, then at most once every
+:data:`REPEAT_WINDOW` seconds with ``repeated=N``, the number of lines held back since (the
+counts themselves live in ``SessionStats``); lines still held back at interpreter exit are
+reported then, the same way.
 """
 
 from __future__ import annotations
@@ -46,8 +47,9 @@ _LEVELS = {
 # LogRecord attributes that ``extra`` may not overwrite (logging raises KeyError).
 _RESERVED = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
 _PASSED_THROUGH = ("exc_info", "stack_info")
-# What makes warnings "the same" for the aggregation: logger name, event key, ``call`` field.
-_Key = tuple[str, str, object]
+# What makes warnings "the same" for the aggregation: logger name, event key, ``call`` field
+# and collector ``host`` (a warning about one callback or one host must not hide another's).
+_Key = tuple[str, str, object, object]
 
 
 class _Repeats:
@@ -96,7 +98,7 @@ def _aggregate(
     logger: logging.Logger, method: str, event: MutableMapping[str, Any]
 ) -> MutableMapping[str, Any]:
     if _LEVELS.get(method, logging.INFO) >= logging.WARNING and "repeated" not in event:
-        key = (logger.name, str(event.get("event")), event.get("call"))
+        key = (logger.name, str(event.get("event")), event.get("call"), event.get("host"))
         held = _repeats.admit(key, method, event)
         if held is None:
             from structlog.exceptions import DropEvent  # loaded with the BoundLogger already

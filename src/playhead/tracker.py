@@ -19,8 +19,9 @@ __all__ = ["Tracker"]
 
 log = get_logger("playhead.tracker")
 
-# ``__enter__`` returns the subclass itself (``typing.Self`` needs Python 3.11).
-_Self = TypeVar("_Self", bound="Tracker")
+#: The shortest heartbeat interval: shorter ones only keep the scheduler thread busy and flood
+#: the collector (the spec's heartbeats come every 10 s).
+MIN_HEARTBEAT_INTERVAL = 0.01
 
 
 def _identity(name: str, value: object) -> str | None:
@@ -35,9 +36,10 @@ def _interval(value: object) -> float:
     name = "heartbeat_interval"
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise ConfigurationError(f"{name} must be a finite number of seconds, got {value!r}")
-    if value < 0:
+    if value < 0 or 0 < value < MIN_HEARTBEAT_INTERVAL:
         raise ConfigurationError(
-            f"{name} must be >= 0 seconds (0 turns heartbeats off), got {value!r}"
+            f"{name} must be 0 (heartbeats off) or >= {MIN_HEARTBEAT_INTERVAL} seconds, "
+            f"got {value!r}"
         )
     return float(value)
 
@@ -47,9 +49,10 @@ class Tracker:
 
     ``transport`` receives every payload. Exactly one of ``user_id`` / ``anonymous_id``
     identifies the viewer. ``heartbeat_interval`` is the seconds of playing between Video
-    Content/Ad Playing heartbeats (0 turns them off). ``clock`` defaults to the real clock,
-    whose one scheduler thread serves every session. ``video_player`` and ``properties`` are
-    put on every playback event; ``context`` and ``integrations`` on every payload.
+    Content/Ad Playing heartbeats (0 turns them off; otherwise at least 0.01). ``clock``
+    defaults to the real clock, whose one scheduler thread serves every session.
+    ``video_player`` and ``properties`` are put on every playback event; ``context`` and
+    ``integrations`` on every payload.
     For players that signal neither stalls nor seeks, wrap a session in a
     :class:`~playhead.PlayheadMonitor`, which infers both from time updates.
     ``strict=True`` raises :class:`~playhead.CallbackError` for every ignored callback (tests).

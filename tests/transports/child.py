@@ -78,6 +78,38 @@ def main() -> None:
         for i in range(count, count + 7):
             late.send(event(i))
         print("EXITING", flush=True)
+    elif scenario == "batched-then-wait":
+        # rows committed in several transactions (left in the -wal); then wait to be killed
+        transport = playhead.HttpTransport(
+            "test-key", host=host, spool_path=spool, backoff_base=30, flush_interval=0.02
+        )
+        for start in range(0, count, 20):
+            for i in range(start, min(start + 20, count)):
+                transport.send(event(i))
+            deadline = time.monotonic() + 10
+            while transport.stats.spooled < min(start + 20, count):
+                if time.monotonic() > deadline:
+                    raise SystemExit("not spooled")
+                time.sleep(0.01)
+        print("SPOOLED", flush=True)
+        time.sleep(60)
+    elif scenario == "three-exit-in-flight":
+        # three threaded transports and an asyncio one, requests hanging (timeout 30 s) at
+        # exit: together they must take one close_timeout (2 s), not one each
+        transports: list[object] = []
+        for _ in range(3):
+            threaded = playhead.HttpTransport(
+                "test-key", host=host, close_timeout=2, flush_interval=0.01, timeout=30
+            )
+            for i in range(count):
+                threaded.send(event(i))
+            transports.append(threaded)
+        never_started = playhead.AsyncHttpTransport(
+            "test-key", host=host, close_timeout=2, timeout=30
+        )
+        never_started.send(event(count))
+        time.sleep(0.3)
+        print("EXITING", flush=True)
     else:
         raise SystemExit(f"unknown scenario {scenario}")
 

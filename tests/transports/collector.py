@@ -6,8 +6,9 @@ blank password); in strict mode (``X-Strict-Mode: 1``) answers 400 with the spec
 otherwise 200 (and counts the invalid ones). Records every accepted messageId.
 
 Faults are consumed one per request, in order: ``Status(503)``, ``Status(429,
-retry_after="1")``, ``Slow(0.2)``, ``Reset()``; ``down_for(seconds)`` resets every connection
-for a while, like a collector that crashed and came back.
+retry_after="1")``, ``Status(301, location=...)``, ``Slow(0.2)``, ``Reset()``;
+``down_for(seconds)`` resets every connection for a while, like a collector that crashed and
+came back.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class Status:
     status: int
     retry_after: str | None = None
     body: bytes = b'{"meta":{"errors":["injected"]}}'
+    location: str | None = None
 
 
 @attrs.frozen
@@ -183,7 +185,9 @@ class Collector:
             return
         if isinstance(fault, Status):
             record.status = fault.status
-            headers = {"Retry-After": fault.retry_after} if fault.retry_after else None
+            headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+            if fault.location:
+                headers["Location"] = fault.location
             h.answer(fault.status, fault.body, headers)
             return
         if isinstance(fault, Slow):

@@ -115,16 +115,16 @@ def test_size_cap_refuses_new_events_and_reports(refused: str, tmp_path: Path) -
         "k",
         host=refused,
         spool_path=tmp_path / "spool.sqlite",
-        spool_max_bytes=4_000,
+        spool_max_bytes=256 * 1024,
         on_drop=lambda reason, p: drops.append((reason, len(p))),
         **FAST,
     )
-    for e in make_events(40):
+    for e in make_events(600):
         transport.send(e)
     report = transport.close(0.5)
     full = transport.stats.dropped.get("spool_full", 0)
     assert full > 0
-    assert report.remaining + full == 40
+    assert report.remaining + full == 600
     assert sum(n for r, n in drops if r == "spool_full") == full
 
 

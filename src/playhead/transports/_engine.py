@@ -13,6 +13,15 @@ run the very same retry, bisection and accounting code and differ only in how th
 Every event ends in exactly one place: delivered, rejected (by the server or by the size
 check: ``on_error``), dropped (a named reason: ``on_drop``), or still queued (``remaining``;
 with a spool, on disk). User callbacks run on the worker, never on the caller's thread.
+
+Two locks: ``lock`` guards the in-memory state and is only ever held for a few dict and deque
+operations, because ``send()`` may need it on the player's thread; ``disk`` serialises the
+spool's I/O and is never taken by ``send()`` (except with ``spool_durability="sync"``, whose
+point is I/O in ``send()``). ``disk`` is always taken before ``lock``, never inside it.
+
+The spool may fail under us (a full disk, an I/O error): then events are held in memory up to
+the queue bound (beyond it: dropped as ``spool_full``), deletes of delivered rows are
+remembered, and the worker tries the disk again every :data:`SPOOL_RETRY` seconds.
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ import gzip as _gzip
 import json
 import threading
 import time
+import urllib.parse
 import uuid
 from collections import deque
 from collections.abc import Callable, Generator, Mapping
@@ -57,6 +67,23 @@ log = get_logger("playhead.transports.http")
 _encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 _MID_START = len(b'{"messageId":"')
 _WARN_EVERY = 10.0  # seconds between two warnings with the same key
+#: Seconds between two tries of a spool the disk refused.
+SPOOL_RETRY = 1.0
+#: Sends after close() are gathered into one on_drop call for this many seconds, or until
+#: this many wait.
+LATE_DROP_BATCH = 0.05
+LATE_DROP_WAKE = 1_000
+_INTAKE_CHUNK = 500  # events taken from the inbox per hold of the state lock
+
+# Answers that mean "this configuration cannot work": sending stops, events are kept.
+_MISCONFIGURED = {
+    401: ("unauthorized", "check the API key and the region (us/eu) or host"),
+    403: (
+        "forbidden",
+        "the API key is not allowed to send here: check the key, its permissions and the "
+        "region (us/eu) or host",
+    ),
+}
 
 
 @attrs.frozen
@@ -82,7 +109,8 @@ class DeliveryStats:
     ``queued``: waiting in memory; ``in_flight``: in the request being sent; ``sent``:
     accepted by the collector; ``retried``: requests repeated after a retryable failure;
     ``requests``: HTTP requests made; ``dropped`` / ``rejected``: counts by reason;
-    ``spooled``: events on disk now.
+    ``spooled``: events on disk now; ``errors``: spool writes the disk refused and unexpected
+    errors the worker caught (each logged; delivery goes on).
 
     .. versionadded:: 0.1
     """
@@ -95,6 +123,7 @@ class DeliveryStats:
     spooled: int
     dropped: Mapping[str, int]
     rejected: Mapping[str, int]
+    errors: int = 0
 
     @property
     def dropped_total(self) -> int:
@@ -107,11 +136,13 @@ class DeliveryStats:
 
 @attrs.frozen
 class DeliveryError:
-    """Passed to ``on_error``: an event the collector (or the size check) refused, or a 401.
+    """Passed to ``on_error``: an event the collector (or the size check) refused, or a
+    configuration the collector refuses.
 
     ``kind`` is ``"rejected"`` (a 4xx for this event), ``"oversized"``, ``"invalid"`` (not
-    JSON-serialisable) or ``"unauthorized"``. ``message`` is the server's own words when it
-    gave any. Never contains the API key.
+    JSON-serialisable), or, once per transport, ``"unauthorized"`` (401), ``"forbidden"``
+    (403) or ``"redirected"`` (3xx; ``message`` names the ``Location``). ``message`` is the
+    server's own words when it gave any. Never contains the API key.
 
     .. versionadded:: 0.1
     """
@@ -139,6 +170,7 @@ class Answer:
     status: int
     retry_after: str | None
     body: bytes
+    location: str | None = None
 
 
 class Signal(Protocol):
@@ -160,6 +192,16 @@ def message_id_of(item: bytes) -> str:
     return item[_MID_START : item.index(b'"', _MID_START)].decode("utf-8")
 
 
+def host_of(base_url: str) -> str:
+    """The collector a log line concerns: scheme, host and port (never a user or password)."""
+    parts = urllib.parse.urlsplit(base_url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}"
+
+
 def _now_iso() -> bytes:
     now = _dt.datetime.now(_dt.timezone.utc)
     return now.strftime("%Y-%m-%dT%H:%M:%S.").encode() + b"%03dZ" % (now.microsecond // 1000)
@@ -178,6 +220,8 @@ class Engine:
         self.opts = opts
         self.on_drop = on_drop
         self.on_error = on_error
+        self.host = host_of(opts.base_url)
+        self.log = log.bind(host=self.host)
         token = base64.b64encode(f"{opts.api_key}:".encode()).decode("ascii")
         self.headers = {
             "Authorization": f"Basic {token}",
@@ -198,18 +242,24 @@ class Engine:
             )
         self._reset_state()
         if self.spool is not None:
-            expired = self.spool.expire()
-            if expired:
-                self._count(self.dropped, "spool_expired", len(expired))
-                self.notices.append(("drop", "spool_expired", expired))
-                self.warn("delivery_spool_expired", events=len(expired), path=self.spool.path)
-        if self.spool is not None and self.spool.rows:
-            self.backlog = True
-            self.leftover_max_rowid = self.spool.load_max_rowid()
-            log.info("delivery_spool_leftovers", events=self.spool.rows, path=self.spool.path)
+            recovery = self.spool.recovery
+            if recovery is not None:
+                self.log.error(
+                    "delivery_spool_damaged",
+                    path=self.spool.path,
+                    moved_to=recovery.moved_to,
+                    salvaged=recovery.salvaged,
+                    detail=recovery.reason,
+                    hint="the damaged file is kept for inspection; a fresh spool is in use",
+                )
+            try:
+                self._spool_opened()
+            except Exception as exc:  # a full disk at start: run from memory, retry
+                self._spool_failed(exc)
 
     # ------------------------------------------------------------------ state
     def _reset_state(self) -> None:
+        self.disk = threading.RLock()
         self.lock = threading.Lock()
         self.changed = threading.Condition(self.lock)
         self.wake: Signal = threading.Event()
@@ -225,6 +275,7 @@ class Engine:
         self.delivered = 0
         self.retried = 0
         self.requests = 0
+        self.errors = 0
         self.dropped: dict[str, int] = {}
         self.rejected: dict[str, int] = {}
         self.notices: deque[tuple[str, Any, Any]] = deque()
@@ -235,19 +286,32 @@ class Engine:
         self.closed = False
         self.deadline = float("inf")
         self.flush_requested = False
-        self.unauthorized = False
+        self.halted: str | None = None  # a misconfiguration kind: no more requests
         self.last_send = time.monotonic()
         self.warned: dict[str, tuple[float, int]] = {}
         self.durable = self.spool is not None and self.spool.durability == "sync"
         self.spills = self.spool is not None
         self.wake_at = self.opts.max_batch_events
+        # the spool refused a write: retry then; messageIds held only in memory; rowids
+        # written late for events already in memory; deletes the disk refused
+        self.spool_down = False
+        self.spool_ready = False
+        self.spool_retry_at = 0.0
+        self.unspooled: set[str] = set()
+        self.skip_rowids: set[int] = set()
+        self.undeleted: list[str] = []
+        self.current: dict[int, bytes] = {}  # the batch being delivered, not yet settled
+        self.late: list[Payload] = []  # sent after close(), waiting for one on_drop call
+        self.late_unreported = 0
+        self.late_ready = threading.Event()
+        self.late_reporter: threading.Thread | None = None
 
     def after_fork_in_child(self) -> None:
         """A forked child starts empty: the parent's queued events stay the parent's."""
         spool, self.spool = self.spool, None
-        unauthorized = self.unauthorized
+        halted = self.halted
         self._reset_state()
-        self.unauthorized = unauthorized
+        self.halted = halted
         if spool is not None:
             spool.abandon()
             self.warn("delivery_spool_disabled_after_fork", path=spool.path)
@@ -257,19 +321,26 @@ class Engine:
         """Queue one payload: a bounded deque operation on the caller's thread, no I/O.
 
         With ``spool_durability="sync"`` the event is serialised and committed to disk here.
+        Never raises: whatever goes wrong is counted, reported and logged.
         """
-        if self.closing:
-            self._drop_unaccepted(payload, "closed")
-            return
-        if self.durable:
-            self._send_durable(payload)
-            return
-        inbox = self.inbox
-        if self._full() and not self._make_room(payload):
-            return
-        inbox.append(payload)
-        if len(inbox) == self.wake_at:
-            self.wake.set()
+        try:
+            if self.closing:
+                self._late_drop(payload)
+                return
+            if self.durable and not self.spool_down:
+                self._send_durable(payload)
+                return
+            inbox = self.inbox
+            if self._full() and not self._make_room(payload):
+                return
+            inbox.append(payload)
+            if len(inbox) == self.wake_at:
+                self.wake.set()
+        except Exception as exc:  # a bug: never into the player's thread
+            self.internal_error("send", exc)
+            with self.lock:
+                self._count(self.dropped, "error", 1)
+                self.notices.append(("drop", "error", [payload]))
 
     def _full(self) -> bool:
         if self.spills:  # the spool holds the overflow; only the inbox is bounded here
@@ -282,6 +353,12 @@ class Engine:
     def _make_room(self, payload: Payload) -> bool:
         policy = self.opts.overflow
         with self.lock:
+            if self.spool is not None and not self.spills:
+                # the disk refuses the spool: memory is full, the newest cannot be kept
+                self._count(self.dropped, "spool_full", 1)
+                self.notices.append(("drop", "spool_full", [payload]))
+                self.warn("delivery_spool_full", path=self.spool.path)
+                return False
             if policy == "block":
                 self.wake.set()
                 end = time.monotonic() + self.opts.block_timeout
@@ -312,33 +389,75 @@ class Engine:
             self.warn("delivery_queue_full", policy=policy)
             return False
 
-    def _drop_unaccepted(self, payload: Payload, reason: str) -> None:
+    def _late_drop(self, payload: Payload) -> None:
+        """After close(): count, hand to one on_drop call per burst, keep nothing for long."""
+        start = False
         with self.lock:
-            self._count(self.dropped, reason, 1)
-            self.notices.append(("drop", reason, [payload]))
-        self.warn("delivery_send_after_close" if reason == "closed" else "delivery_dropped")
+            self._count(self.dropped, "closed", 1)
+            if self.on_drop is not None:
+                if len(self.late) < self.opts.max_queue_events:
+                    self.late.append(payload)
+                    if len(self.late) == LATE_DROP_WAKE:
+                        self.late_ready.set()  # a burst: report now, hold little
+                else:
+                    self.late_unreported += 1
+                if self.late_reporter is None:
+                    self.late_reporter = threading.Thread(
+                        target=self._report_late, name="playhead-late-drops", daemon=True
+                    )
+                    start = True
+        if start:
+            assert self.late_reporter is not None
+            self.late_reporter.start()
+        self.warn("delivery_send_after_close")
+
+    def _report_late(self) -> None:
+        while True:
+            self.late_ready.wait(LATE_DROP_BATCH)
+            self.late_ready.clear()
+            with self.lock:
+                batch, self.late = self.late, []
+                unreported, self.late_unreported = self.late_unreported, 0
+                if not batch:
+                    self.late_reporter = None
+                    return
+            if unreported:
+                self.log.warning("delivery_send_after_close_unreported", events=unreported)
+            self._call_back("drop", "closed", batch)
 
     def _send_durable(self, payload: Payload) -> None:
-        assert self.spool is not None
-        with self.lock:
-            item = self._serialise(payload)
-            if item is None:
+        spool = self.spool
+        assert spool is not None
+        item = self._serialise(payload)
+        if item is None:
+            return
+        mid, data = item
+        with self.disk:
+            try:
+                rowid = spool.add(mid, data)
+            except Exception as exc:
+                self._spool_failed(exc)
+                rowid = None
+            if rowid:
+                with self.lock:
+                    if len(self.inbox) >= self.opts.max_queue_events:
+                        self.accepted += 1  # on disk only; loaded when the queue has room
+                        self.backlog = True
+                        return
+                    self.inbox.append((rowid, data))
+                    if len(self.inbox) == self.wake_at:
+                        self.wake.set()
                 return
-            mid, data = item
-            rowid = self.spool.add(mid, data)
-            if not rowid:  # None: the spool is full; 0: this messageId is spooled already
-                reason = "spool_full" if rowid is None else "duplicate"
-                self._count(self.dropped, reason, 1)
-                self.notices.append(("drop", reason, [payload]))
-                self.warn(f"delivery_{reason}", path=self.spool.path)
-                return
-            if len(self.inbox) >= self.opts.max_queue_events:
-                self.accepted += 1  # on disk only; loaded when the queue has room
-                self.backlog = True
-                return
-            self.inbox.append((rowid, data))
-            if len(self.inbox) == self.wake_at:
-                self.wake.set()
+        if rowid == 0:  # this messageId is spooled already
+            with self.lock:
+                self._count(self.dropped, "duplicate", 1)
+                self.notices.append(("drop", "duplicate", [payload]))
+            self.warn("delivery_duplicate", path=spool.path)
+            return
+        # full or refused: held in memory, as with the batched spool
+        if self._full() and not self._make_room(payload):
+            return
+        self.inbox.append(payload)
 
     def _serialise(self, payload: Payload) -> tuple[str, bytes] | None:
         """Encode once, messageId first; refuse (count, report) what cannot be sent."""
@@ -363,7 +482,6 @@ class Engine:
         return mid, data
 
     def _reject_local(self, payload: Any, kind: str, message: str) -> None:
-        self._count(self.rejected, kind, 1)
         mid = payload.get("messageId") if isinstance(payload, dict) else None
         error = DeliveryError(
             kind=kind,
@@ -371,63 +489,114 @@ class Engine:
             message_id=mid if isinstance(mid, str) else None,
             payload=payload if isinstance(payload, dict) else None,
         )
-        self.notices.append(("error", error, None))
+        with self.lock:
+            self._count(self.rejected, kind, 1)
+            self.notices.append(("error", error, None))
         self.warn("delivery_event_refused", reason=kind, detail=message)
 
     # ------------------------------------------------------------- worker side
     def intake(self) -> None:
         """Move the inbox into pending: serialise, size-check, spool. Worker only."""
-        with self.lock:
-            self._intake_locked()
+        with self.disk:
+            self._intake()
 
-    def _intake_locked(self) -> None:
-        inbox = self.inbox
-        if not inbox and not self.backlog:
-            return
+    def _intake(self) -> None:
+        # disk held. Chunks keep every hold of the state lock short (send() may need it).
         spool = self.spool
-        fresh: list[tuple[str, bytes]] = []
-        if inbox and self.spills:
-            self.changed.notify_all()  # with a spool the inbox is the bound: room for "block"
-        while inbox:
-            try:
-                item = inbox.popleft()
-            except IndexError:  # pragma: no cover - raced with drop_oldest
+        if spool is not None and self.spool_down:
+            self._repair_spool()
+        while True:
+            with self.lock:
+                inbox = self.inbox
+                taken: list[Payload | tuple[int, bytes]] = []
+                while inbox and len(taken) < _INTAKE_CHUNK:
+                    try:
+                        taken.append(inbox.popleft())
+                    except IndexError:  # pragma: no cover - raced with drop_oldest
+                        break
+                self.accepted += len(taken)
+                if taken and self.spills:
+                    self.changed.notify_all()  # the inbox is the bound: room for "block"
+            if taken:
+                self._intake_chunk(taken)
+            if len(taken) < _INTAKE_CHUNK:
                 break
-            self.accepted += 1
-            if isinstance(item, tuple):  # already on disk (sync durability)
-                rowid, data = item
-                if rowid <= self.cursor:
-                    continue  # a backlog reload got it first
-                if self.backlog or self._memory_full():
-                    self.backlog = True
-                    continue
-                self.cursor = rowid
-                self._append(data)
-                continue
-            encoded = self._serialise(item)
-            if encoded is None:
-                self.settled += 1
-                continue
-            if spool is None:
-                self._append(encoded[1])
-            else:
-                fresh.append(encoded)
-        if fresh and spool is not None:
-            rowids = spool.add_many(fresh)
-            for (_, body), row in zip(fresh, rowids, strict=True):
-                if not row:  # None: the spool is full; 0: this messageId is spooled already
-                    reason = "spool_full" if row is None else "duplicate"
-                    self._count(self.dropped, reason, 1)
-                    self.settled += 1
-                    self.notices.append(("drop", reason, [body]))
-                    self.warn(f"delivery_{reason}", path=spool.path)
-                elif self.backlog or self._memory_full():
-                    self.backlog = True
-                else:
-                    self.cursor = row
-                    self._append(body)
-        if self.backlog and spool is not None and not self._memory_full():
+        with self.lock:
+            reload = (
+                self.backlog
+                and spool is not None
+                and not self.spool_down
+                and not self._memory_full()
+            )
+        if reload:
             self._reload()
+
+    def _intake_chunk(self, taken: list[Payload | tuple[int, bytes]]) -> None:
+        """Serialise and spool (without the state lock), then queue (with it)."""
+        spool = self.spool
+        staged: list[tuple[int, bytes] | tuple[str, bytes] | None] = []
+        fresh: list[tuple[str, bytes]] = []
+        for item in taken:
+            if isinstance(item, tuple):  # already on disk (sync durability)
+                staged.append(item)
+                continue
+            try:
+                encoded = self._serialise(item)
+            except Exception as exc:  # a hostile payload (a dict subclass that raises)
+                self.internal_error("serialise", exc)
+                with self.lock:
+                    self._count(self.dropped, "error", 1)
+                    self.notices.append(("drop", "error", [item]))
+                encoded = None
+            staged.append(encoded)
+            if encoded is not None and spool is not None:
+                fresh.append(encoded)
+        rowids: list[int | None] | None = None
+        if fresh and spool is not None and not self.spool_down:
+            try:
+                rowids = spool.add_many(fresh)
+            except Exception as exc:
+                self._spool_failed(exc)
+        written = iter(rowids) if rowids is not None else None
+        with self.lock:
+            for entry in staged:
+                if entry is None:  # refused by serialise (already reported)
+                    self.settled += 1
+                    continue
+                key, data = entry
+                if isinstance(key, int):
+                    if key <= self.cursor:
+                        continue  # a backlog reload got it first
+                    if self.backlog or self._memory_full():
+                        self.backlog = True
+                        continue
+                    self.cursor = key
+                    self._append(data)
+                    continue
+                if spool is None:
+                    self._append(data)
+                    continue
+                row = next(written) if written is not None else None
+                if row == 0:  # this messageId is spooled already
+                    self._drop_locked(data, "duplicate")
+                    self.warn("delivery_duplicate", path=spool.path)
+                elif row is not None:
+                    if self.backlog or self._memory_full():
+                        self.backlog = True
+                    else:
+                        self.cursor = row
+                        self._append(data)
+                elif self._memory_full():  # not on disk, no room in memory
+                    self._drop_locked(data, "spool_full")
+                    self.warn("delivery_spool_full", path=spool.path)
+                else:  # not on disk: held in memory until delivered or written later
+                    self.unspooled.add(key)
+                    self._append(data)
+
+    def _drop_locked(self, data: bytes, reason: str) -> None:
+        self._count(self.dropped, reason, 1)
+        self.settled += 1
+        self.notices.append(("drop", reason, [data]))
 
     def _memory_full(self) -> bool:
         held = len(self.pending) + len(self.parked) + self.in_flight
@@ -438,24 +607,170 @@ class Engine:
         self.pending_bytes += len(data)
 
     def _reload(self) -> None:
+        # disk held
         assert self.spool is not None
-        room = self.opts.max_queue_events - len(self.pending) - len(self.parked) - self.in_flight
+        with self.lock:
+            room = (
+                self.opts.max_queue_events - len(self.pending) - len(self.parked) - self.in_flight
+            )
+            cursor = self.cursor
         if room <= 0:
             return
-        rows = self.spool.load(self.cursor, room)
-        for rowid, data in rows:
-            if rowid <= self.leftover_max_rowid:
-                self.accepted += 1  # left by an earlier process: new to this one
-            self.cursor = rowid
-            self._append(data)
+        try:
+            rows = self.spool.load(cursor, room)
+        except Exception as exc:
+            self._spool_failed(exc)
+            return
+        for start in range(0, len(rows), _INTAKE_CHUNK):
+            with self.lock:
+                for rowid, data in rows[start : start + _INTAKE_CHUNK]:
+                    self.cursor = rowid
+                    if rowid in self.skip_rowids:  # written late for an event held in memory
+                        self.skip_rowids.discard(rowid)
+                        continue
+                    if rowid <= self.leftover_max_rowid:
+                        self.accepted += 1  # left by an earlier process: new to this one
+                    self._append(data)
         if len(rows) < room:
-            self.backlog = False
+            with self.lock:
+                self.backlog = False
 
+    # ---------------------------------------------------------- spool faults
+    def _spool_opened(self) -> None:
+        """Open the spool (at start, or again after the disk refused it), expire old rows,
+        take up what an earlier process left. Raises what the disk raises."""
+        spool = self.spool
+        assert spool is not None
+        if self.spool_ready:
+            return
+        spool.open()
+        expired = spool.expire()
+        if expired:
+            with self.lock:
+                self._count(self.dropped, "spool_expired", len(expired))
+                self.notices.append(("drop", "spool_expired", expired))
+            self.warn("delivery_spool_expired", events=len(expired), path=spool.path)
+        if spool.rows:
+            top = spool.load_max_rowid()
+            with self.lock:
+                self.backlog = True
+                self.leftover_max_rowid = top
+            self.log.info("delivery_spool_leftovers", events=spool.rows, path=spool.path)
+        self.spool_ready = True
+
+    def _spool_failed(self, exc: BaseException) -> None:
+        """The disk refused a spool operation: hold events in memory, retry later."""
+        assert self.spool is not None
+        first = not self.spool_down
+        self.spool_down = True
+        self.spills = False
+        self.spool_retry_at = time.monotonic() + SPOOL_RETRY
+        with self.lock:
+            self.errors += 1
+        if first:
+            self.log.error(
+                "delivery_spool_write_failed",
+                path=self.spool.path,
+                error=str(exc)[:200],
+                hint=(
+                    "events are held in memory up to max_queue_events (beyond: dropped as "
+                    "spool_full) and written when the disk takes them again"
+                ),
+            )
+
+    def _repair_spool(self) -> None:
+        """Try the disk again (disk lock held): pending deletes, then the events held only in
+        memory. On success the spool is back in use."""
+        spool = self.spool
+        assert spool is not None
+        now = time.monotonic()
+        if now < self.spool_retry_at:
+            return
+        self.spool_retry_at = now + SPOOL_RETRY
+        held: list[bytes] = []
+        try:
+            self._spool_opened()
+            if self.undeleted:
+                spool.delete(self.undeleted)
+                self.undeleted = []
+            with self.lock:  # the batch in flight too: a crash must not lose it
+                memory = (*self.pending, *self.parked, *self.current.values())
+                held = [d for d in memory if message_id_of(d) in self.unspooled]
+            if held:
+                rowids = spool.add_many([(message_id_of(d), d) for d in held])
+                with self.lock:
+                    for data, row in zip(held, rowids, strict=True):
+                        if row is not None:
+                            self.unspooled.discard(message_id_of(data))
+                            if row:
+                                self.skip_rowids.add(row)
+        except Exception as exc:  # still refused: try again later
+            with self.lock:
+                self.errors += 1
+            self.warn("delivery_spool_still_failing", path=spool.path, error=str(exc)[:200])
+            return
+        self.spool_down = False
+        self.spills = True
+        self.log.warning("delivery_spool_recovered", path=spool.path, written=len(held))
+
+    def _forget(self, items: list[bytes]) -> None:
+        """Delete settled events from the spool (no lock held); remember what the disk refused."""
+        spool = self.spool
+        if spool is None or not items:
+            return
+        with self.lock:
+            unspooled = self.unspooled
+            ids = [m for m in map(message_id_of, items) if m not in unspooled]
+            for item in items:
+                unspooled.discard(message_id_of(item))
+        if not ids:
+            return
+        with self.disk:
+            if self.spool_down:
+                self.undeleted.extend(ids)
+                return
+            try:
+                spool.delete(ids)
+            except Exception as exc:
+                self._spool_failed(exc)
+                self.undeleted.extend(ids)
+
+    def _write_held(self, items: list[bytes]) -> list[bytes]:
+        """Write events held only in memory to the spool; returns those the disk refused."""
+        spool = self.spool
+        assert spool is not None
+        with self.lock:
+            held = [i for i in items if message_id_of(i) in self.unspooled]
+        if not held:
+            return []
+        with self.disk:
+            try:
+                rowids = spool.add_many([(message_id_of(d), d) for d in held])
+            except Exception as exc:
+                self._spool_failed(exc)
+                return held
+        failed: list[bytes] = []
+        with self.lock:
+            for data, row in zip(held, rowids, strict=True):
+                if row is None:
+                    failed.append(data)
+                else:
+                    self.unspooled.discard(message_id_of(data))
+        return failed
+
+    # ------------------------------------------------------------------ turns
     def step(self) -> tuple[list[bytes] | None, float | None]:
         """One turn of the worker: ``(batch, 0)`` to send, ``(None, seconds)`` to wait,
-        ``(None, None)`` when closing is done."""
+        ``(None, None)`` when closing is done. Never raises."""
+        try:
+            return self._step()
+        except Exception as exc:
+            self.internal_error("step", exc)
+            return (None, None) if self.closing else (None, SPOOL_RETRY)
+
+    def _step(self) -> tuple[list[bytes] | None, float | None]:
+        self.intake()
         with self.lock:
-            self._intake_locked()
             now = time.monotonic()
             if self.parked and not self.pending and now >= self.park_until:
                 self.accepted += len(self.parked)  # back in the race
@@ -463,13 +778,14 @@ class Engine:
                     self._append(data)
                 self.parked.clear()
             refused: list[bytes] = []
-            if self.unauthorized and self.pending:
+            if self.halted and self.pending:
                 refused = list(self.pending)
                 self.pending.clear()
                 self.pending_bytes = 0
                 self.in_flight += len(refused)
         if refused:
-            self._give_up(refused, "unauthorized")
+            assert self.halted is not None
+            self._give_up(refused, self.halted)
         self.run_callbacks()
         if self.closing and (now >= self.deadline or not self.pending):
             return None, None
@@ -490,6 +806,8 @@ class Engine:
         wait = opts.flush_interval - (now - self.last_send) if pending else opts.flush_interval
         if self.parked and not pending:
             wait = min(wait, max(self.park_until - now, 0.001))
+        if self.spool_down:
+            wait = min(wait, max(self.spool_retry_at - now, 0.001))
         return None, max(wait, 0.001)
 
     def _take_batch(self) -> list[bytes]:
@@ -531,16 +849,28 @@ class Engine:
         return seconds
 
     def deliver(self, batch: list[bytes]) -> Generator[Post | Sleep, Outcome | None, None]:
-        """Deliver one batch: yields operations, settles every event of the batch."""
-        yield from self._deliver_group(batch)
+        """Deliver one batch: yields operations, settles every event of the batch (also when
+        something unexpected goes wrong: then they are kept for a retry, or dropped as
+        ``error`` without a spool)."""
+        current = self.current = {id(item): item for item in batch}
+        try:
+            yield from self._deliver_group(batch)
+        except Exception as exc:
+            self.internal_error("deliver", exc)
+            left = list(current.values())
+            if left:
+                self._give_up(left, "error")
+        finally:
+            if self.current is current:
+                self.current = {}
 
     def _deliver_group(self, items: list[bytes]) -> Generator[Post | Sleep, Outcome | None, None]:
         opts = self.opts
         started = time.monotonic()
         attempt = 0
         while True:
-            if self.unauthorized:
-                self._give_up(items, "unauthorized")
+            if self.halted:
+                self._give_up(items, self.halted)
                 return
             outcome = yield Post(self.body(items), len(items))
             self.requests += 1
@@ -550,8 +880,8 @@ class Engine:
                 if 200 <= status < 300:
                     self._settle_delivered(items)
                     return
-                if status == 401:
-                    self._unauthorized(items, outcome)
+                if status in _MISCONFIGURED or 300 <= status < 400:
+                    self._misconfigured(items, outcome)
                     return
                 if status in (400, 413) and len(items) > 1:
                     # one bad event must not sink its neighbours: split until isolated
@@ -571,11 +901,11 @@ class Engine:
             if self.closing and now >= self.deadline:
                 self._give_up(items, "close_timeout")
                 return
-            delay = (
-                retry_after
-                if retry_after is not None
-                else backoff_delay(attempt, opts.backoff_base, opts.backoff_max)
-            )
+            # Retry-After may lengthen the wait, never shorten it: "0", a negative value or
+            # a date in the past must not turn the retries into a flood
+            delay = backoff_delay(attempt, opts.backoff_base, opts.backoff_max)
+            if retry_after is not None:
+                delay = max(delay, retry_after)
             if now + delay - started > opts.max_retry_time:
                 self._give_up(items, "retry_timeout")
                 return
@@ -584,17 +914,24 @@ class Engine:
             yield Sleep(delay)
 
     # ------------------------------------------------------------ settlement
+    def _done(self, items: list[bytes]) -> None:
+        current = self.current
+        if current:
+            with self.lock:  # a closing thread may be reading it (_repair_spool)
+                for item in items:
+                    current.pop(id(item), None)
+
     def _settle_delivered(self, items: list[bytes]) -> None:
+        self._done(items)
+        self._forget(items)
         with self.lock:
-            if self.spool is not None:
-                self.spool.delete([message_id_of(i) for i in items])
             self.delivered += len(items)
             self._settled(len(items))
 
     def _settle_rejected(self, items: list[bytes], status: int, message: str) -> None:
+        self._done(items)
+        self._forget(items)
         with self.lock:
-            if self.spool is not None:
-                self.spool.delete([message_id_of(i) for i in items])
             self._count(self.rejected, f"http_{status}", len(items))
             self._settled(len(items))
             for item in items:
@@ -604,44 +941,76 @@ class Engine:
                 self.notices.append(("error", error, item))
         self.warn("delivery_event_rejected", status=status, events=len(items), detail=message)
 
-    def _unauthorized(self, items: list[bytes], answer: Answer) -> None:
-        first = not self.unauthorized
-        self.unauthorized = True
-        if first:
-            message = server_message(answer.body) or "unauthorized"
-            log.error(
-                "delivery_unauthorized",
-                status=answer.status,
+    def _misconfigured(self, items: list[bytes], answer: Answer) -> None:
+        """401, 403 or a redirect: this configuration cannot deliver. Say once what to fix,
+        make no more requests, keep what the spool holds for a start with a fixed one."""
+        status = answer.status
+        if status in _MISCONFIGURED:
+            kind, hint = _MISCONFIGURED[status]
+            message = server_message(answer.body) or kind
+        else:
+            kind = "redirected"
+            where = answer.location or "(no Location header)"
+            message = f"HTTP {status} redirect to {where}"
+            hint = (
+                f"set host to where the collector points ({where}); redirects are not followed "
+                "(they would carry the API key to another address)"
+            )
+        if self.halted is None:
+            self.halted = kind
+            self.log.error(
+                f"delivery_{kind}",
+                status=status,
                 url=self.opts.url,
+                location=answer.location,
                 detail=message,
-                hint="check the API key and the region (us/eu) or host; no more requests are made",
+                hint=f"{hint}; no more requests are made, spooled events are kept",
             )
             with self.lock:
                 self.notices.append(
-                    ("error", DeliveryError(kind="unauthorized", message=message, status=401), None)
+                    ("error", DeliveryError(kind=kind, message=message, status=status), None)
                 )
-        self._give_up(items, "unauthorized")
+        self._give_up(items, self.halted)
 
     def _give_up(self, items: list[bytes], reason: str) -> None:
-        """Stop trying these now: with a spool they stay on disk, otherwise they are dropped."""
-        with self.lock:
-            if self.spool is not None:
-                self.in_flight -= len(items)
-                self.settled += len(items)
-                if reason == "retry_timeout":  # others wait for the next start, on disk
-                    self.parked.extend(items)
-                    self.park_until = time.monotonic() + self.opts.backoff_max
-                self.changed.notify_all()
-                self.warn("delivery_deferred_to_spool", reason=reason, events=len(items))
-            else:
+        """Stop trying these now: with a spool they stay on disk (or, held only in memory,
+        are written now; what the disk refuses is dropped as ``spool_full``); without one they
+        are dropped."""
+        self._done(items)
+        if self.spool is None:
+            with self.lock:
                 self._settle_dropped(items, reason)
                 self.in_flight -= len(items)
-                self.warn("delivery_dropped", reason=reason, events=len(items))
+            self.warn("delivery_dropped", reason=reason, events=len(items))
+            return
+        park = reason in ("retry_timeout", "error")  # retried later; meanwhile in memory
+        refused = [] if park else self._write_held(items)
+        with self.lock:
+            self.in_flight -= len(items)
+            self.settled += len(items) - len(refused)
+            if park:
+                self.parked.extend(items)
+                self.park_until = time.monotonic() + self.opts.backoff_max
+            self.changed.notify_all()
+        self.warn("delivery_deferred_to_spool", reason=reason, events=len(items) - len(refused))
+        self._drop_refused(refused)
+
+    def _drop_refused(self, refused: list[bytes]) -> None:
+        """Events held only in memory that the spool would not take, now given up."""
+        if not refused:
+            return
+        assert self.spool is not None
+        with self.lock:
+            for data in refused:
+                self.unspooled.discard(message_id_of(data))
+            self._count(self.dropped, "spool_full", len(refused))
+            self.settled += len(refused)
+            self.notices.append(("drop", "spool_full", refused))
+            self.changed.notify_all()
+        self.warn("delivery_spool_full", path=self.spool.path)
 
     def _settle_dropped(self, items: list[bytes], reason: str) -> None:
-        # lock held by the caller
-        if self.spool is not None:
-            self.spool.delete([message_id_of(i) for i in items])
+        # lock held by the caller; only without a spool (nothing to delete)
         self._count(self.dropped, reason, len(items))
         self.settled += len(items)
         self.notices.append(("drop", reason, items))
@@ -656,22 +1025,36 @@ class Engine:
     def _count(table: dict[str, int], key: str, n: int) -> None:
         table[key] = table.get(key, 0) + n
 
-    def _give_up_queued_locked(self) -> list[Any]:
+    def _give_up_queued(self) -> list[Any]:
         """Closing: take everything still queued in memory; without a spool it is dropped as
-        ``close_timeout`` (with one, it stays in the spool for the next start)."""
-        self._intake_locked()
-        leftovers = list(self.pending) + list(self.parked)
-        self.pending.clear()
-        self.parked.clear()
-        self.pending_bytes = 0
-        if leftovers and self.spool is None:
-            self._settle_dropped(leftovers, "close_timeout")
+        ``close_timeout``; with one it stays in the spool for the next start (what is held
+        only in memory is written now, or dropped as ``spool_full`` if the disk refuses)."""
+        self.intake()
+        with self.lock:
+            leftovers = list(self.pending) + list(self.parked)
+            self.pending.clear()
+            self.parked.clear()
+            self.pending_bytes = 0
+            if leftovers and self.spool is None:
+                self._settle_dropped(leftovers, self.halted or "close_timeout")
+        if leftovers and self.spool is not None:
+            self._drop_refused(self._write_held(leftovers))
+        if self.spool is not None and self.undeleted:
+            with self.disk:
+                try:
+                    self.spool.delete(self.undeleted)
+                    self.undeleted = []
+                except Exception as exc:
+                    # delivered, still on disk: sent again by the next start (same messageId)
+                    self.warn(
+                        "delivery_spool_stale_rows", events=len(self.undeleted), error=str(exc)
+                    )
         return leftovers
 
     def finish(self) -> None:
         """Closing is over: spool what is still in memory (batched), or drop it (no spool)."""
+        leftovers = self._give_up_queued()
         with self.lock:
-            leftovers = self._give_up_queued_locked()
             self.closed = True
             self.changed.notify_all()
         if leftovers:
@@ -687,10 +1070,15 @@ class Engine:
 
         Queued events are spooled (batched spool) or dropped as ``close_timeout``; the events
         of the hanging request stay ``remaining`` (the worker may still deliver them)."""
+        leftovers: list[Any] = []
+        if self.disk.acquire(timeout=0.2):  # the worker may be stuck in spool I/O itself
+            try:
+                leftovers = self._give_up_queued()
+            finally:
+                self.disk.release()
         with self.lock:
-            leftovers = self._give_up_queued_locked()
             in_flight = self.in_flight
-        log.warning(
+        self.log.warning(
             "delivery_close_timed_out",
             queued_given_up=len(leftovers) if self.spool is None else 0,
             kept_in_spool=self.spool.rows if self.spool is not None else 0,
@@ -700,12 +1088,18 @@ class Engine:
 
     # ------------------------------------------------------------ flush/close
     def flush_target(self) -> int:
+        extra = 0
+        spool = self.spool
+        if spool is not None and self.cursor < self.leftover_max_rowid:
+            # left by an earlier process and not loaded yet: part of this flush too
+            with self.disk:
+                try:
+                    extra = spool.count_between(self.cursor, self.leftover_max_rowid)
+                except Exception:
+                    extra = 0  # the disk refuses: flush waits for what is in memory
         with self.lock:
             self.flush_requested = True
-            target = self.accepted + len(self.inbox)
-            if self.spool is not None and self.cursor < self.leftover_max_rowid:
-                # left by an earlier process and not loaded yet: part of this flush too
-                target += self.spool.count_between(self.cursor, self.leftover_max_rowid)
+            target = self.accepted + len(self.inbox) + extra
         self.wake.set()
         return target
 
@@ -732,7 +1126,8 @@ class Engine:
     def remaining(self) -> int:
         with self.lock:
             if self.spool is not None:
-                return self.spool.rows + (0 if self.durable else _dicts(self.inbox))
+                on_disk = self.spool.rows - len(self.undeleted)
+                return on_disk + len(self.unspooled) + _dicts(self.inbox)
             return len(self.inbox) + len(self.pending) + len(self.parked) + self.in_flight
 
     def report(self) -> DeliveryReport:
@@ -756,10 +1151,11 @@ class Engine:
                 spooled=self.spool.rows if self.spool is not None else 0,
                 dropped=dict(self.dropped),
                 rejected=dict(self.rejected),
+                errors=self.errors,
             )
 
     def close_spool(self) -> None:
-        with self.lock:
+        with self.disk:
             if self.spool is not None:
                 self.spool.close()
 
@@ -772,7 +1168,13 @@ class Engine:
             self.warned[key] = (last, suppressed + 1)
             return
         self.warned[key] = (now, 0)
-        log.warning(key, suppressed=suppressed, **fields)
+        self.log.warning(key, suppressed=suppressed, **fields)
+
+    def internal_error(self, where: str, exc: BaseException) -> None:
+        """Something unexpected (a bug): logged and counted; delivery goes on."""
+        with self.lock:
+            self.errors += 1
+        self.log.error("delivery_internal_error", where=where, error=repr(exc)[:300])
 
     def run_callbacks(self) -> None:
         """Run queued on_drop / on_error calls (worker thread). Their exceptions are logged."""
@@ -782,16 +1184,19 @@ class Engine:
                 kind, first, second = notices.popleft()
             except IndexError:  # pragma: no cover
                 return
-            try:
-                if kind == "drop" and self.on_drop is not None:
-                    self.on_drop(first, [_as_payload(i) for i in second])
-                elif kind == "error" and self.on_error is not None:
-                    error: DeliveryError = first
-                    if second is not None and error.payload is None:
-                        error = attrs.evolve(error, payload=_as_payload(second))
-                    self.on_error(error)
-            except Exception as exc:
-                log.error("delivery_callback_failed", callback=f"on_{kind}", error=repr(exc))
+            self._call_back(kind, first, second)
+
+    def _call_back(self, kind: str, first: Any, second: Any) -> None:
+        try:
+            if kind == "drop" and self.on_drop is not None:
+                self.on_drop(first, [_as_payload(i) for i in second])
+            elif kind == "error" and self.on_error is not None:
+                error: DeliveryError = first
+                if second is not None and error.payload is None:
+                    error = attrs.evolve(error, payload=_as_payload(second))
+                self.on_error(error)
+        except Exception as exc:
+            self.log.error("delivery_callback_failed", callback=f"on_{kind}", error=repr(exc))
 
 
 def _as_payload(item: Any) -> Payload:

@@ -9,6 +9,7 @@ from typing import Literal
 import attrs
 
 from playhead.errors import ConfigurationError
+from playhead.transports.spool import MIN_SPOOL_BYTES
 
 __all__ = ["REGIONS", "Options", "make_options"]
 
@@ -134,6 +135,11 @@ def make_options(
         _positive(name, fvalue)
     _positive("retry_after_max", retry_after_max, zero=True)
     _positive("block_timeout", block_timeout, zero=True)
+    if spool_max_bytes < MIN_SPOOL_BYTES:
+        raise ConfigurationError(
+            f"spool_max_bytes must be >= {MIN_SPOOL_BYTES} (256 KiB): an empty spool already "
+            f"takes about 45 KB on disk, got {spool_max_bytes!r}"
+        )
     if max_batch_bytes > MAX_BATCH_BYTES:
         raise ConfigurationError(f"max_batch_bytes must be <= {MAX_BATCH_BYTES} (the API limit)")
     if max_event_bytes > MAX_EVENT_BYTES:

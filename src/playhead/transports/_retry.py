@@ -5,6 +5,7 @@ Pure functions, shared by the threaded and the asyncio transports.
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import json
 import random
@@ -37,7 +38,9 @@ def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random | No
 def parse_retry_after(value: str | None, cap: float, now: float | None = None) -> float | None:
     """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date), capped.
 
-    Returns ``None`` for a missing or unreadable header, so the caller falls back to backoff.
+    Returns ``None`` for a missing or unreadable header, so the caller falls back to backoff;
+    0 for a value at or below zero, or a date in the past (the caller never waits less than
+    its own backoff).
     """
     if not value:
         return None
@@ -51,6 +54,10 @@ def parse_retry_after(value: str | None, cap: float, now: float | None = None) -
             return None
         if when is None:
             return None
+        if when.tzinfo is None:
+            # "-0000" (RFC 2822: "no zone information") comes back naive; HTTP dates are
+            # always UTC (RFC 9110), never the machine's local time
+            when = when.replace(tzinfo=datetime.timezone.utc)
         seconds = when.timestamp() - (time.time() if now is None else now)
     if seconds != seconds:  # NaN
         return None

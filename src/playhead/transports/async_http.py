@@ -24,7 +24,6 @@ from playhead.transports._engine import (
     Outcome,
     Post,
     Sleep,
-    log,
 )
 from playhead.transports._http_base import HttpTransportBase
 from playhead.transports.base import Payload
@@ -129,7 +128,8 @@ class AsyncHttpTransport(HttpTransportBase):
         engine.begin_close(timeout)
         task = self._task
         if task is not None and not task.done():
-            await asyncio.wait({task}, timeout=timeout + 0.05)
+            left = min(engine.deadline, time.monotonic() + timeout) - time.monotonic()
+            await asyncio.wait({task}, timeout=max(0.0, left) + 0.05)
         if task is None or task.done():
             if not engine.closed:
                 engine.finish()
@@ -148,7 +148,9 @@ class AsyncHttpTransport(HttpTransportBase):
         if loop is not None and loop.is_running():
             if _on_loop_thread(loop):
                 self._engine.flush_target()
-                log.info("delivery_flush_on_loop_thread", hint="use await transport.aflush()")
+                self._engine.log.info(
+                    "delivery_flush_on_loop_thread", hint="use await transport.aflush()"
+                )
                 return self._engine.report()
             future = asyncio.run_coroutine_threadsafe(self.aflush(timeout), loop)
             return future.result(None if timeout is None else timeout + 1.0)
@@ -160,8 +162,9 @@ class AsyncHttpTransport(HttpTransportBase):
         loop = self._loop
         if loop is not None and loop.is_running() and not _on_loop_thread(loop):
             future = asyncio.run_coroutine_threadsafe(self.aclose(timeout), loop)
+            left = min(self._engine.deadline, time.monotonic() + timeout) - time.monotonic()
             try:
-                return future.result(timeout + 1.0)
+                return future.result(max(0.0, left) + 1.0)
             except Exception:  # the loop stopped meanwhile: finish here
                 pass
         report = self._blocking(timeout, closing=True)
@@ -213,14 +216,20 @@ class AsyncHttpTransport(HttpTransportBase):
         assert isinstance(wake, _LoopSignal)
         try:
             while True:
-                wake.clear()
-                batch, wait = engine.step()
-                if batch is not None:
-                    await self._drive(engine.deliver(batch))
-                elif wait is None:
-                    break
-                else:
-                    await wake.wait_async(wait)
+                try:
+                    wake.clear()
+                    batch, wait = engine.step()
+                    if batch is not None:
+                        await self._drive(engine.deliver(batch))
+                    elif wait is None:
+                        break
+                    else:
+                        await wake.wait_async(wait)
+                except Exception as exc:  # a bug: logged, counted, and the worker goes on
+                    engine.internal_error("worker", exc)
+                    if engine.closing:
+                        break
+                    await asyncio.sleep(1.0)
         except asyncio.CancelledError:
             # the loop is going away (asyncio.run is ending): finish without it, bounded
             self._finish_blocking()
@@ -248,6 +257,7 @@ class AsyncHttpTransport(HttpTransportBase):
                         response.status_code,
                         response.headers.get("retry-after"),
                         response.content,
+                        response.headers.get("location"),
                     )
                 except asyncio.CancelledError:
                     raise
@@ -322,7 +332,7 @@ class AsyncHttpTransport(HttpTransportBase):
             if self._task is None or self._task.done():
                 engine.close_spool()  # else the suspended task still owns a batch
         else:
-            log.info("delivery_flush_without_loop", hint="events wait for the loop to start")
+            engine.log.info("delivery_flush_without_loop", hint="events wait for the loop to start")
         return engine.report()
 
     def _after_fork_in_child(self) -> None:

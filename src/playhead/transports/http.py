@@ -25,7 +25,6 @@ from playhead.transports._engine import (
     Outcome,
     Post,
     Sleep,
-    log,
 )
 from playhead.transports._http_base import HttpTransportBase
 from playhead.transports.base import Payload
@@ -102,8 +101,9 @@ class HttpTransport(HttpTransportBase):
         in the spool (or counted as dropped with reason ``close_timeout``)."""
         engine = self._engine
         timeout = self._opts.close_timeout if timeout is None else max(0.0, timeout)
-        end = time.monotonic() + timeout
         engine.begin_close(timeout)
+        # the engine's deadline, not a fresh one: at exit every transport shares one
+        end = min(engine.deadline, time.monotonic() + timeout)
         worker = self._worker
         if worker is not None and worker is not threading.current_thread():
             worker.join(max(0.0, end - time.monotonic()) + 0.05)
@@ -134,16 +134,20 @@ class HttpTransport(HttpTransportBase):
         engine = self._engine
         try:
             while True:
-                engine.wake.clear()
-                batch, wait = engine.step()
-                if batch is not None:
-                    drive_sync(engine, self._client, engine.deliver(batch))
-                elif wait is None:
-                    break
-                else:
-                    engine.wake.wait(wait)
-        except Exception as exc:  # pragma: no cover - a bug; never let it pass silently
-            log.error("delivery_worker_crashed", error=repr(exc))
+                try:
+                    engine.wake.clear()
+                    batch, wait = engine.step()
+                    if batch is not None:
+                        drive_sync(engine, self._client, engine.deliver(batch))
+                    elif wait is None:
+                        break
+                    else:
+                        engine.wake.wait(wait)
+                except Exception as exc:  # a bug: logged, counted, and the worker goes on
+                    engine.internal_error("worker", exc)
+                    if engine.closing:
+                        break
+                    engine.stop.wait(1.0)
         finally:
             engine.finish()
 
@@ -172,7 +176,10 @@ def drive_sync(
             try:
                 response = client.post(url, content=op.body, timeout=engine.request_timeout())
                 outcome = Answer(
-                    response.status_code, response.headers.get("retry-after"), response.content
+                    response.status_code,
+                    response.headers.get("retry-after"),
+                    response.content,
+                    response.headers.get("location"),
                 )
             except Exception as exc:  # httpx.TransportError and anything below it
                 outcome = exc
@@ -207,13 +214,15 @@ _live: set[Any] = set()
 
 def _close_all_at_exit() -> None:
     transports = list(_live)
-    for transport in transports:  # all deadlines start now: N transports take one timeout
+    # every deadline starts now, and close() waits for its engine's deadline, not a fresh
+    # one: N transports (their worker joins and hanging requests included) take one timeout
+    for transport in transports:
         transport._engine.begin_close(transport._opts.close_timeout)
     for transport in transports:
         try:
             transport.close(transport._opts.close_timeout)
         except Exception as exc:  # pragma: no cover - never break interpreter exit
-            log.error("delivery_exit_close_failed", error=repr(exc))
+            transport._engine.log.error("delivery_exit_close_failed", error=repr(exc))
 
 
 def _after_fork_in_child() -> None:
