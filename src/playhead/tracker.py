@@ -23,6 +23,9 @@ log = get_logger("playhead.tracker")
 #: the collector (the spec's heartbeats come every 10 s).
 MIN_HEARTBEAT_INTERVAL = 0.01
 
+# ``__enter__`` returns the subclass itself (``typing.Self`` needs Python 3.11).
+_Self = TypeVar("_Self", bound="Tracker")
+
 
 def _identity(name: str, value: object) -> str | None:
     if value is None:
