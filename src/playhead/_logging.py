@@ -129,15 +129,22 @@ class Logger:
     playhead's should not pay for at ``import playhead``.
     """
 
-    __slots__ = ("_bound", "_logger")
+    __slots__ = ("_bound", "_context", "_logger")
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, context: dict[str, Any] | None = None) -> None:
         self._logger = logging.getLogger(name)
         self._bound: Any = None
+        self._context = context or {}
+
+    def bind(self, **fields: Any) -> Logger:
+        """A logger of the same name whose every line also carries ``fields``."""
+        return Logger(self._logger.name, {**self._context, **fields})
 
     def _line(self, method: str, event: str, fields: dict[str, Any]) -> None:
         if not self._logger.isEnabledFor(_LEVELS[method]):
             return
+        if self._context:
+            fields = {**self._context, **fields}
         if "event" in fields:  # a field named like the key: kept, as with LogRecord's names
             fields["event_"] = fields.pop("event")
         bound = self._bound
@@ -181,7 +188,7 @@ def get_logger(name: str) -> Logger:
 def report_held_repeats() -> None:
     """Log the last of each warning still held back, with ``repeated=N`` (N held in all), so
     a burst that stopped within the window is not under-reported; runs at interpreter exit."""
-    for (name, _event, _call), method, event, held in _repeats.take_held():
+    for (name, *_same), method, event, held in _repeats.take_held():
         event["repeated"] = held
         get_logger(name)._line(method, str(event.pop("event", "")), event)
 
