@@ -21,12 +21,15 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import attrs
+
 from playhead._logging import get_logger
 from playhead.errors import CallbackError, ConfigurationError
-from playhead.machine import AD_STATES, EVENTS, MachineError
-from playhead.model import Ad, AdBreak, AdType, Content
+from playhead.machine import AD_STATES, EVENTS, IDLE_STATES, MachineError
+from playhead.model import AD_TYPES, Ad, AdBreak, AdType, Content
 from playhead.payload import Event, message_id
-from playhead.positions import check_position, seconds
+from playhead.positions import check_position, number, seconds
+from playhead.properties import check_properties
 from playhead.quality import QualityState
 from playhead.quartiles import Quartiles
 from playhead.stats import SessionStats
@@ -43,6 +46,15 @@ _F = TypeVar("_F", bound=Callable[..., None])
 
 _FRAMES = ("playing", "ad_playing")
 
+#: A pause this close to the end of the content may be the player's own pause before
+#: ``ended()`` (the HTML5 order): it is held this long (seconds) to see whether the end follows.
+_END_SLACK = 0.5
+#: Callbacks that report something alongside (positions, quality): they leave a hold as it is.
+_KEEP_HOLD = frozenset(
+    {"time_update", "ad_time_update", "quality", "volume", "fullscreen", "rate_change"}
+)
+_END_HOLD = 1.0
+
 
 def _callback(method: _F) -> _F:
     """Run a raw callback under the session lock; never let an exception reach the player."""
@@ -52,6 +64,8 @@ def _callback(method: _F) -> _F:
     def wrapper(self: Session, *args: Any, **kwargs: Any) -> None:
         try:
             with self._lock:
+                if self._held is not None:
+                    self._settle_hold(name)
                 method(self, *args, **kwargs)
         except CallbackError:
             raise
@@ -59,6 +73,31 @@ def _callback(method: _F) -> _F:
             self._failed(name, exc)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _ad_metadata_problem(asset_id: str, metadata: Mapping[str, Any]) -> str | None:
+    """What is wrong with ``ad_start()`` metadata (a field of the wrong type), or None."""
+    kind = metadata.get("type")
+    if kind is not None and kind not in AD_TYPES:
+        return f"type must be one of {AD_TYPES}, got {kind!r}"
+    pod_id = metadata.get("pod_id")
+    if pod_id is not None and (not isinstance(pod_id, str) or not pod_id):
+        return f"pod_id must be a non-empty string, got {pod_id!r}"
+    for name in ("pod_position", "pod_length"):
+        value = metadata.get(name)
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 1
+        ):
+            return f"{name} must be an integer >= 1, got {value!r}"
+    fields = {k: v for k, v in metadata.items() if k not in _BREAK_KEYS}
+    try:
+        Ad.from_dict({"asset_id": asset_id, **fields})
+    except (ConfigurationError, TypeError, ValueError) as exc:
+        return str(exc)
+    return None
+
+
+_BREAK_KEYS = ("pod_id", "type", "pod_position", "pod_length")
 
 
 def _as_items(values: Iterable[Any], kind: type[Any]) -> tuple[Any, ...]:
@@ -85,6 +124,7 @@ class Session:
     __slots__ = (
         "_ad",
         "_ad_at",
+        "_ad_playing_at",
         "_ad_pod_length",
         "_ad_pod_position",
         "_ad_pos",
@@ -98,6 +138,7 @@ class Session:
         "_content",
         "_content_done",
         "_defaults",
+        "_emit_at",
         "_factory",
         "_finished",
         "_first_frame",
@@ -105,6 +146,16 @@ class Session:
         "_full_screen",
         "_hb_gen",
         "_hb_timer",
+        "_held",
+        "_held_at",
+        "_held_landing",
+        "_held_wall",
+        "_hold_gen",
+        "_hold_timer",
+        "_idle_since",
+        "_idle_timeout",
+        "_idle_timer",
+        "_idled",
         "_index",
         "_interrupt_method",
         "_interval",
@@ -112,6 +163,7 @@ class Session:
         "_item_limit",
         "_item_props",
         "_item_started",
+        "_join_window",
         "_live",
         "_lock",
         "_next",
@@ -131,12 +183,12 @@ class Session:
         "_since",
         "_sound",
         "_startup_reported",
+        "_stats",
         "_strict",
         "_total",
         "_tracker",
         "session_id",
         "state",
-        "stats",
     )
 
     def __init__(
@@ -159,14 +211,15 @@ class Session:
         self._lock = threading.RLock()
         self.session_id = session_id or message_id()
         self.state = "idle"
-        self.stats = SessionStats()
+        self._stats = SessionStats()
+        self._idle_timeout = tracker.idle_timeout
+        self._join_window = tracker.seek_join_window
         self._live = bool(livestream)
         self._content: tuple[Content, ...] = _as_items(content, Content)
         self._breaks: tuple[AdBreak, ...] = _as_items(ad_breaks, AdBreak)
         defaults: dict[str, Any] = {"session_id": self.session_id}
         defaults.update(tracker.properties)
-        if properties:
-            defaults.update(properties)
+        defaults.update(check_properties("properties", properties))
         defaults["livestream"] = self._live
         self._defaults = defaults
         self._total = self._declared_total()
@@ -212,6 +265,17 @@ class Session:
         self._q_timer: Timer | None = None
         self._hb_gen = 0
         self._q_gen = 0
+        self._held: str | None = None  # a trigger held back: "seek_end" or "pause"
+        self._held_at = 0.0
+        self._held_landing: float | None = None  # when a released seek landed
+        self._held_wall = 0.0  # wall time of the held call
+        self._emit_at: float | None = None  # events' time while a held trigger is released
+        self._hold_gen = 0
+        self._hold_timer: Timer | None = None
+        self._idle_timer: Timer | None = None
+        self._idle_since = 0.0
+        self._idled = False
+        self._ad_playing_at = -1.0
 
     def __repr__(self) -> str:
         return f"<Session {self.session_id} state={self.state}>"
@@ -228,6 +292,8 @@ class Session:
     @_callback
     def play(self) -> None:
         """Playback was requested (the viewer pressed play, or autoplay began)."""
+        if self._idled:
+            self._fire("restart", "play")
         if self.state != "idle":
             self._ignore("play", "playback was already requested", duplicate=True)
             return
@@ -237,6 +303,8 @@ class Session:
     @_callback
     def playing(self, position: float | None = None) -> None:
         """Frames are advancing: the first frame, or after a pause, a stall or a seek."""
+        if self._idled:
+            self._fire("restart", "playing")
         state = self.state
         if state == "idle":  # autoplay without play(): the request is implicit
             self._play_at = self._clock.monotonic()
@@ -266,6 +334,9 @@ class Session:
             self.state == "seeking" and self._seek_from_paused
         ):
             self._ignore("pause", "already paused", duplicate=True)
+            return
+        if self.state == "playing" and self._content_now() >= self._item_limit - _END_SLACK:
+            self._hold("pause", _END_HOLD)  # the HTML5 order at the end: pause, then ended
             return
         self._fire("pause", "pause")
 
@@ -326,6 +397,9 @@ class Session:
                 self._seek_target = checked
                 if self.state == "loading":
                     self._pos = checked
+        if self.state == "seeking" and self._join_window > 0:
+            self._hold("seek_end", self._join_window)  # a scrub's next step may follow
+            return
         self._fire("seek_end", "seeked")
 
     @_callback
@@ -341,7 +415,11 @@ class Session:
         if not isinstance(asset_id, str) or not asset_id:
             self._ignore("content_start", f"asset_id must be a non-empty string: {asset_id!r}")
             return
-        self._next = self._resolve_content(asset_id, metadata)
+        try:
+            self._next = self._resolve_content(asset_id, metadata)
+        except ConfigurationError as exc:
+            self._ignore("content_start", str(exc))
+            return
         self._fire("switch_item", "content_start")
 
     @_callback
@@ -350,7 +428,11 @@ class Session:
         if not isinstance(pod_id, str) or not pod_id:
             self._ignore("ad_break_start", f"pod_id must be a non-empty string: {pod_id!r}")
             return
-        self._next = self._resolve_break(pod_id, metadata)
+        try:
+            self._next = self._resolve_break(pod_id, metadata)
+        except ConfigurationError as exc:
+            self._ignore("ad_break_start", str(exc))
+            return
         self._fire("break_start", "ad_break_start")
 
     @_callback
@@ -358,6 +440,10 @@ class Session:
         """An ad begins playing (declared in the current break, or inserted dynamically)."""
         if not isinstance(asset_id, str) or not asset_id:
             self._ignore("ad_start", f"asset_id must be a non-empty string: {asset_id!r}")
+            return
+        problem = _ad_metadata_problem(asset_id, metadata)
+        if problem is not None:
+            self._ignore("ad_start", problem)
             return
         self._next = (asset_id, metadata)
         self._fire("ad_begin", "ad_start")
@@ -368,12 +454,15 @@ class Session:
         if self._ad is None or self.state == "ended":
             self._ignore("ad_time_update", "no ad is playing")
             return
+        before = self._ad_pos
         if not self._set_ad_position(position, "ad_time_update"):
             return
+        if self.state == "ad_buffering" and self._ad_pos > before:
+            self._fire("frames", "ad_time_update")  # the ad's frames advance again
         if not self._ad_reported:
             self._ad_reported = True  # the player reports ad time: quartiles follow it
             self._cancel_quartile_timer()
-        self._emit_quartiles(self._quartiles.crossed(self._ad_pos))
+        self._emit_quartiles(self._quartiles.crossed(self._ad_pos), self._clock.monotonic())
 
     @_callback
     def ad_skipped(self) -> None:
@@ -407,15 +496,11 @@ class Session:
             if value is None:
                 values.append(None)
                 continue
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, (int, float))
-                or not math.isfinite(value)
-                or value < 0
-            ):
+            checked = number(value)
+            if checked is None or not 0 <= checked <= 1e12:
                 self._ignore("quality", f"{name} must be a number >= 0, got {value!r}")
                 return
-            values.append(int(value))
+            values.append(int(checked))
         if self.state == "ended":
             self._ignore("quality", "the session has ended")
             return
@@ -426,15 +511,11 @@ class Session:
     @_callback
     def volume(self, sound: float) -> None:
         """The volume changed, 0-100 (adapters convert their player's scale)."""
-        if (
-            isinstance(sound, bool)
-            or not isinstance(sound, (int, float))
-            or not math.isfinite(sound)
-            or not 0 <= sound <= 100
-        ):
+        checked = number(sound)
+        if checked is None or not 0 <= checked <= 100:
             self._ignore("volume", f"sound must be a number from 0 to 100, got {sound!r}")
             return
-        self._sound = round(sound)
+        self._sound = round(checked)
 
     @_callback
     def rate_change(self, rate: float) -> None:
@@ -443,16 +524,12 @@ class Session:
         Between time updates the content playhead advances at this rate, so heartbeats and a
         pause without a position report where the player really is. Stats stay wall time.
         """
-        if (
-            isinstance(rate, bool)
-            or not isinstance(rate, (int, float))
-            or not math.isfinite(rate)
-            or rate <= 0
-        ):
+        checked = number(rate)
+        if checked is None or not 0 < checked <= 1000:
             self._ignore("rate_change", f"rate must be a finite number > 0, got {rate!r}")
             return
         self._freeze(self._clock.monotonic())  # the time so far went at the old rate
-        self._rate = float(rate)
+        self._rate = checked
 
     @_callback
     def fullscreen(self, on: bool) -> None:
@@ -492,6 +569,14 @@ class Session:
             return self._content_now()
 
     @property
+    def stats(self) -> SessionStats:
+        """The :class:`~playhead.SessionStats`, the interval still open included."""
+        with self._lock:
+            snapshot = attrs.evolve(self._stats)
+            snapshot.add_time(self.state, self._clock.monotonic() - self._since)
+            return snapshot
+
+    @property
     def tracker(self) -> Tracker:
         """The tracker that made this session (its clock, transport and settings)."""
         return self._tracker
@@ -512,9 +597,9 @@ class Session:
 
     # ------------------------------------------------------------------ machinery
 
-    def _fire(self, trigger: str, call: str) -> bool:
+    def _fire(self, trigger: str, call: str, at: float | None = None) -> bool:
         old = self.state
-        now = self._clock.monotonic()
+        now = self._clock.monotonic() if at is None else at
         self._freeze(now)
         self._from = old
         try:
@@ -525,15 +610,106 @@ class Session:
         if not done:
             self._ignore(call, f"no rule applies in state {old!r}")
             return False
-        if self.state != old:
-            self.stats.add_time(old, now - self._since)
+        new = self.state
+        if new != old:
+            self._stats.add_time(old, now - self._since)
             self._since = now
-            if old in _FRAMES and self.state not in _FRAMES:
+            if old in _FRAMES and new not in _FRAMES:
                 self._stop_timers()  # frames stopped: no heartbeat or quartile timer
+            if new == "ended":
+                self._end_timers()
+            elif new in IDLE_STATES and old not in IDLE_STATES:
+                self._idle_since = now
+                if self._idle_timer is None and self._idle_timeout is not None:
+                    self._schedule_idle(now + self._idle_timeout)
         return True
 
+    # ------------------------------------------------------------------ held triggers
+
+    def _hold(self, trigger: str, window: float) -> None:
+        """Hold ``trigger`` back for ``window`` seconds: what comes next may change its meaning."""
+        now = self._clock.monotonic()
+        self._held = trigger
+        self._held_at = now
+        self._held_wall = self._clock.now()
+        self._hold_gen += 1
+        if self._hold_timer is not None:
+            self._hold_timer.cancel()
+        self._hold_timer = self._clock.call_at(
+            now + window, functools.partial(self._on_hold_timeout, self._hold_gen)
+        )
+
+    def _drop_hold(self) -> None:
+        self._held = None
+        self._hold_gen += 1
+        if self._hold_timer is not None:
+            self._hold_timer.cancel()
+            self._hold_timer = None
+
+    def _settle_hold(self, call: str) -> None:
+        """A callback arrives while a trigger is held: join it, drop it, or let it go first."""
+        if call in _KEEP_HOLD:
+            return
+        if self._held == "seek_end":
+            if call == "seeking":
+                self._drop_hold()  # the next step of a scrub: the same seek goes on
+                return
+            if call == "playing":
+                return  # frames advance: the seek lands now
+        elif call == "ended":
+            self._drop_hold()  # the player's pause at the end is the end, not the viewer's
+            return
+        self._release_hold()
+
+    def _release_hold(self) -> None:
+        """Fire the held trigger as of when it was called: its events carry that time."""
+        held = self._held
+        if held is None:
+            return
+        at = self._held_at
+        if held == "seek_end":
+            self._held_landing = at
+        self._drop_hold()
+        self._emit_at = self._held_wall
+        try:
+            self._fire(held, "seeked" if held == "seek_end" else "pause", at)
+        finally:
+            self._held_landing = self._emit_at = None
+
+    def _on_hold_timeout(self, generation: int) -> None:
+        with self._lock:
+            if generation == self._hold_gen:
+                self._hold_timer = None
+                self._release_hold()
+
+    # ------------------------------------------------------------------ idle end
+
+    def _end_timers(self) -> None:
+        """The session ended: no idle or hold timer outlives it."""
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
+        if self._held is not None:
+            self._drop_hold()
+
+    def _schedule_idle(self, due: float) -> None:
+        self._idle_timer = self._clock.call_at(due, self._on_idle_timeout)
+
+    def _on_idle_timeout(self) -> None:
+        """One timer per session, re-armed only while the session stays idle."""
+        with self._lock:
+            self._idle_timer = None
+            timeout = self._idle_timeout
+            if self.state not in IDLE_STATES or timeout is None:
+                return
+            due = self._idle_since + timeout
+            if self._clock.monotonic() < due - 1e-9:
+                self._schedule_idle(due)  # idle again since the timer was set
+                return
+            self._fire("idle_out", "idle_timeout")
+
     def _ignore(self, call: str, reason: str, *, duplicate: bool = False) -> None:
-        self.stats.ignored_callbacks += 1
+        self._stats.ignored_callbacks += 1
         (log.debug if duplicate else log.warning)(
             "callback_ignored",
             call=call,
@@ -545,7 +721,7 @@ class Session:
             raise CallbackError(call, self.state, reason)
 
     def _failed(self, call: str, exc: Exception) -> None:
-        self.stats.ignored_callbacks += 1
+        self._stats.ignored_callbacks += 1
         log.error(
             "callback_failed", call=call, state=self.state, session_id=self.session_id, exc_info=exc
         )
@@ -592,10 +768,14 @@ class Session:
         if checked is None:
             return
         if state == "seeking":
-            self._seek_target = checked
+            if self._held is None:  # after the landing, the landing stands (see seeked)
+                self._seek_target = checked
             return
+        moved = checked > self._pos
         self._pos = checked
         self._pos_at = self._clock.monotonic()
+        if moved and state == "buffering":  # frames advance again, said or not
+            self._fire("frames", "time_update")
 
     def _freeze(self, now: float) -> None:
         """Fix the extrapolated playheads before a transition reads them."""
@@ -742,11 +922,21 @@ class Session:
         if Event.RESUMED in self._pending:
             self._pending.remove(Event.RESUMED)  # still paused since before the cut-in
             return
-        self.stats.pause_count += 1
+        self._stats.pause_count += 1
         self._emit(Event.PAUSED, self._playback_props())
 
     def _emit_resumed(self) -> None:
         self._emit(Event.RESUMED, self._playback_props())
+        self._heartbeat_now()
+
+    def _heartbeat_now(self) -> None:
+        """A heartbeat at the instant playback resumes (Segment's Video Spec, "Resuming")."""
+        if self._interval <= 0:
+            return
+        if self.state == "playing":
+            self._emit(Event.CONTENT_PLAYING, self._content_props())
+        elif self.state == "ad_playing":
+            self._emit_ad_heartbeat(self._clock.monotonic())
 
     def _emit_resumed_after_seek(self) -> None:
         if self._seek_from_paused:
@@ -761,25 +951,34 @@ class Session:
             self._pending.remove(Event.BUFFER_COMPLETED)  # the stall never ended
             return
         if self.state == "ad_buffering":
-            self.stats.ad_stall_count += 1
+            self._stats.ad_stall_count += 1
         else:
-            self.stats.stall_count += 1
+            self._stats.stall_count += 1
         self._emit(Event.BUFFER_STARTED, self._playback_props())
 
     def _emit_buffer_completed(self) -> None:
         self._emit(Event.BUFFER_COMPLETED, self._playback_props())
 
     def _emit_seek_started(self) -> None:
-        self.stats.seek_count += 1
+        self._stats.seek_count += 1
         props = self._playback_props(position=self._playback_at(self._seek_origin))
         props["seek_position"] = seconds(self._playback_at(self._seek_target))
         self._pos = self._seek_target
         self._emit(Event.SEEK_STARTED, props)
 
     def _emit_seek_completed(self) -> None:
-        self._pos = self._seek_target
-        self._pos_at = self._clock.monotonic()
-        self._emit(Event.SEEK_COMPLETED, self._playback_props())
+        landed = self._held_at if self._held == "seek_end" else None
+        if landed is not None:
+            self._drop_hold()  # frames advanced while the landing was held
+        elif self._held_landing is not None:
+            landed, self._held_landing = self._held_landing, None
+        target = self._seek_target
+        props = self._playback_props(position=self._playback_at(target))
+        self._pos = target
+        now = self._clock.monotonic()
+        # Frames advanced from the landing if the seek ends in playing: carry them forward.
+        self._pos_at = landed if landed is not None and self.state == "playing" else now
+        self._emit(Event.SEEK_COMPLETED, props)
 
     def _emit_interrupted(self) -> None:
         if Event.RESUMED in self._pending:
@@ -791,6 +990,27 @@ class Session:
 
     def _emit_exited(self) -> None:
         self._emit(Event.EXITED, self._playback_props())
+
+    def _emit_idle_exited(self) -> None:
+        """The viewer walked away: the session closes itself, saying why."""
+        self._idled = True
+        props = self._playback_props()
+        props["exit_reason"] = "idle_timeout"
+        self._emit(Event.EXITED, props)
+
+    def _new_session(self) -> None:
+        """Playback goes on after an idle end: a new session, the content where it was."""
+        self._idled = False
+        self.session_id = message_id()
+        self._defaults["session_id"] = self.session_id
+        self._stats = SessionStats()
+        self._since = self._clock.monotonic()
+        self._first_frame = self._startup_reported = self._item_started = False
+        self._pending.clear()
+        self._seek_from_paused = False
+        if self._ad is not None:
+            self._drop_ad()
+        self._close_break()
 
     def _emit_playback_completed(self) -> None:
         self._emit(Event.PLAYBACK_COMPLETED, self._playback_props())
@@ -894,7 +1114,7 @@ class Session:
         self._quartiles = Quartiles(ad.total_length)
 
     def _emit_ad_started(self) -> None:
-        self.stats.ads_started += 1
+        self._stats.ads_started += 1
         self._emit(Event.AD_STARTED, self._ad_event_props())
 
     def _reached_end(self) -> bool:
@@ -911,13 +1131,13 @@ class Session:
             return
         if ad.total_length is not None:
             self._ad_pos = float(ad.total_length)
-        self._emit_quartiles(self._quartiles.remaining())
-        self.stats.ads_completed += 1
+        self._emit_quartiles(self._quartiles.remaining(), self._clock.monotonic())
+        self._stats.ads_completed += 1
         self._emit(Event.AD_COMPLETED, self._ad_event_props())
         self._drop_ad()
 
     def _skip_ad(self) -> None:
-        self.stats.ads_skipped += 1
+        self._stats.ads_skipped += 1
         self._drop_ad()
 
     def _close_ad(self) -> None:
@@ -940,44 +1160,60 @@ class Session:
         self._break = None
         self._ads_in_break = 0
 
-    def _emit_quartiles(self, quartiles: list[int]) -> None:
+    def _emit_quartiles(self, quartiles: list[int], now: float) -> None:
         for quartile in quartiles:
             props = self._ad_event_props()
             props["quartile"] = quartile
+            self._ad_playing_at = now
             self._emit(Event.AD_PLAYING, props)
+
+    def _emit_ad_heartbeat(self, now: float) -> None:
+        """One Video Ad Playing per instant: a quartile due now rides on the heartbeat."""
+        if not self._ad_reported:
+            self._ad_pos = self._ad_now(now)
+            self._ad_at = now
+            self._emit_quartiles(self._quartiles.crossed(self._ad_pos + 1e-9), now)
+        if self._ad_playing_at != now:
+            self._ad_playing_at = now
+            self._emit(Event.AD_PLAYING, self._ad_event_props())
 
     def _emit_quality(self, now: float) -> None:
         props: dict[str, Any] = {"session_id": self.session_id}
         props.update(self._quality.reported(now))
         if self._first_frame and not self._startup_reported:
             self._startup_reported = True
-            if self.stats.startup_time is not None:
-                props["startupTime"] = self.stats.startup_time
+            if self._stats.startup_time is not None:
+                props["startupTime"] = self._stats.startup_time
         self._emit(Event.QUALITY_UPDATED, props)
 
     # ------------------------------------------------------------------ frames and timers
 
-    def _frames_started(self, now: float) -> None:
+    def _frames_started(self, now: float) -> bool:
+        """Close what a cut-in left open, start the timers; True when that was a Resumed."""
         self._stop_timers()  # a new ad after an ad: the old one's timers end here
+        resumed = Event.RESUMED in self._pending
         for event in self._pending:
             self._emit(event, self._playback_props())
         self._pending.clear()
         if not self._first_frame:
             self._first_frame = True
-            self.stats.startup_time = round((now - self._play_at) * 1000)
+            self._stats.startup_time = round((now - self._play_at) * 1000)
         if self._interval > 0:
             self._hb_gen += 1
             self._hb_timer = self._clock.call_at(
                 now + self._interval, functools.partial(self._on_heartbeat, self._hb_gen)
             )
+        return resumed
 
     def _content_frames(self) -> None:
         now = self._clock.monotonic()
         self._pos_at = now
-        self._frames_started(now)
-        if not self._item_started:
+        resumed = self._frames_started(now)
+        if not self._item_started:  # the first frame of an item: no heartbeat at it
             self._item_started = True
             self._emit(Event.CONTENT_STARTED, self._content_props())
+        elif resumed:
+            self._heartbeat_now()
 
     def _ad_frames(self) -> None:
         now = self._clock.monotonic()
@@ -1021,7 +1257,7 @@ class Session:
             if self.state == "playing":
                 self._emit(Event.CONTENT_PLAYING, self._content_props())
             else:
-                self._emit(Event.AD_PLAYING, self._ad_event_props())
+                self._emit_ad_heartbeat(now)
             if self._quality.drops_due(now) and self._first_frame:
                 self._emit_quality(now)
             due = (timer.due if timer is not None else now) + self._interval
@@ -1038,14 +1274,16 @@ class Session:
             self._ad_pos = self._ad_now(now)
             self._ad_at = now
             self._q_timer = None
-            self._emit_quartiles(self._quartiles.crossed(self._ad_pos + 1e-9))
+            if self._ad_playing_at != now:  # a heartbeat at this instant carried it already
+                self._emit_quartiles(self._quartiles.crossed(self._ad_pos + 1e-9), now)
             self._schedule_quartile(now)
 
     # ------------------------------------------------------------------ payloads
 
     def _emit(self, event: str, properties: dict[str, Any]) -> None:
-        self.stats.events_emitted += 1
-        self._tracker._deliver(self._factory.build(event, properties), self)
+        self._stats.events_emitted += 1
+        if not self._tracker._deliver(self._factory.build(event, properties, self._emit_at), self):
+            self._stats.emit_failures += 1
 
     def _playback_props(
         self, position: float | None = None, *, with_ids: bool = True
