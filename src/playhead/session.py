@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import math
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -28,7 +27,7 @@ from playhead.errors import CallbackError, ConfigurationError
 from playhead.machine import AD_STATES, EVENTS, IDLE_STATES, MachineError
 from playhead.model import AD_TYPES, Ad, AdBreak, AdType, Content
 from playhead.payload import Event, message_id
-from playhead.positions import check_position, number, seconds
+from playhead.positions import MAX_SECONDS, check_position, number, seconds
 from playhead.properties import check_properties
 from playhead.quality import QualityState
 from playhead.quartiles import Quartiles
@@ -226,7 +225,7 @@ class Session:
         self._index = 0
         self._item: Content | None = None
         self._item_props: dict[str, Any] = {}
-        self._item_limit = math.inf
+        self._item_limit = MAX_SECONDS
         self._item_started = False
         self._content_done = False
         if self._content:
@@ -347,7 +346,7 @@ class Session:
                 if (
                     self.state == "playing"
                     and position.__class__ in (float, int)
-                    and 0 <= position < self._item_limit  # never inf, even when unbounded
+                    and 0 <= position < self._item_limit  # unbounded items stop at MAX_SECONDS
                 ):
                     self._pos = position
                     self._pos_at = self._clock.monotonic()
@@ -730,7 +729,7 @@ class Session:
 
     def _checked(self, value: object, call: str) -> float | None:
         """A content position checked against the current item (clamped, or None + logged)."""
-        limit = None if self._item_limit == math.inf else self._item_limit
+        limit = None if self._item_limit == MAX_SECONDS else self._item_limit
         position, reason = check_position(value, limit)
         if reason is not None:
             self._ignore(call, reason)
@@ -835,7 +834,7 @@ class Session:
         self._item_limit = (
             float(item.total_length)
             if item.total_length is not None and not self._live
-            else math.inf
+            else MAX_SECONDS
         )
         self._item_started = False
         self._content_done = False
@@ -1033,7 +1032,7 @@ class Session:
         else:
             self._item = None
             self._item_props = {}
-            self._item_limit = math.inf
+            self._item_limit = MAX_SECONDS
             self._item_started = False
             self._content_done = True
 
@@ -1169,10 +1168,10 @@ class Session:
 
     def _emit_ad_heartbeat(self, now: float) -> None:
         """One Video Ad Playing per instant: a quartile due now rides on the heartbeat."""
-        if not self._ad_reported:
-            self._ad_pos = self._ad_now(now)
-            self._ad_at = now
-            self._emit_quartiles(self._quartiles.crossed(self._ad_pos + 1e-9), now)
+        # A quartile the ad playhead reaches at this instant (reported or carried forward).
+        self._ad_pos = self._ad_now(now)
+        self._ad_at = now
+        self._emit_quartiles(self._quartiles.crossed(self._ad_pos + 1e-9), now)
         if self._ad_playing_at != now:
             self._ad_playing_at = now
             self._emit(Event.AD_PLAYING, self._ad_event_props())
