@@ -89,3 +89,40 @@ def check_properties(name: str, properties: Mapping[str, Any] | None) -> dict[st
                     f"{name}[{key!r}] must be {expected} (the spec's schema), got {value!r}"
                 )
     return dict(properties)
+
+
+class PlaybackProperties:
+    """What every playback event carries besides positions: the defaults, volume, fullscreen.
+
+    ``defaults`` holds ``session_id``, the tracker's and the session's properties, and
+    ``livestream``; :meth:`build` adds the positions, the ids of what plays, and the
+    player's last volume / fullscreen / quality.
+    """
+
+    __slots__ = ("defaults", "full_screen", "sound")
+
+    def __init__(self, defaults: dict[str, Any]) -> None:
+        self.defaults = defaults
+        self.sound: int | None = None
+        self.full_screen: bool | None = None
+
+    def build(
+        self,
+        position: int,
+        total: float | None,
+        bitrate: int | None,
+        framerate: int | None,
+    ) -> dict[str, Any]:
+        props = self.defaults.copy()
+        props["position"] = position
+        if total is not None:
+            props["total_length"] = int(total)
+        if bitrate is not None:
+            props["bitrate"] = bitrate
+        if framerate is not None:
+            props["framerate"] = framerate
+        if self.sound is not None:
+            props["sound"] = self.sound
+        if self.full_screen is not None:
+            props["full_screen"] = self.full_screen
+        return props
