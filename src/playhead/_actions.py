@@ -27,6 +27,10 @@ from playhead.windows import Hold, IdleWatch, Ticker
 __all__ = ["Actions"]
 
 
+def _without(events: tuple[str, ...], event: str) -> tuple[str, ...]:
+    return tuple(e for e in events if e != event)
+
+
 class Actions:
     """The guards and actions of the rule table, and the payloads they send."""
 
@@ -83,7 +87,7 @@ class Actions:
     _list: Playlist
     _lock: threading.RLock
     _next: Any
-    _pending: list[str]
+    _pending: tuple[str, ...]  # events a cut-in left open (a tuple: no list per session)
     _play_at: float
     _props: PlaybackProperties
     _quality: QualityState
@@ -154,7 +158,9 @@ class Actions:
 
     def _emit_paused(self) -> None:
         if Event.RESUMED in self._pending:
-            self._pending.remove(Event.RESUMED)  # still paused since before the cut-in
+            self._pending = _without(
+                self._pending, Event.RESUMED
+            )  # still paused since before the cut-in
             return
         self._stats.pause_count += 1
         self._emit(Event.PAUSED, self._playback_props())
@@ -182,7 +188,7 @@ class Actions:
 
     def _emit_buffer_started(self) -> None:
         if Event.BUFFER_COMPLETED in self._pending:
-            self._pending.remove(Event.BUFFER_COMPLETED)  # the stall never ended
+            self._pending = _without(self._pending, Event.BUFFER_COMPLETED)  # the stall never ended
             return
         if self.state == "ad_buffering":
             self._stats.ad_stall_count += 1
@@ -216,12 +222,14 @@ class Actions:
         """A seek cut short lands where it was going; a pause taken during it stays open."""
         self._emit_seek_completed()
         if self._seek_from_paused and Event.RESUMED not in self._pending:
-            self._pending.append(Event.RESUMED)
+            self._pending += (Event.RESUMED,)
         self._seek_from_paused = False
 
     def _emit_interrupted(self) -> None:
         if Event.RESUMED in self._pending:
-            self._pending.remove(Event.RESUMED)  # the Resumed after the interruption closes it
+            self._pending = _without(
+                self._pending, Event.RESUMED
+            )  # the Resumed after the interruption closes it
         props = self._playback_props()
         if self._interrupt_method is not None:
             props["method"] = self._interrupt_method
@@ -245,7 +253,7 @@ class Actions:
         self._stats = SessionStats()
         self._since = self._clock.monotonic()
         self._first_frame = self._startup_reported = self._list.started = False
-        self._pending.clear()
+        self._pending = ()
         self._seek_from_paused = False
         if self._ads.ad is not None:
             self._drop_ad()
@@ -263,7 +271,7 @@ class Actions:
         elif source == "seeking":
             self._close_seek()
         elif source == "paused":
-            self._pending.append(Event.RESUMED)
+            self._pending += (Event.RESUMED,)
         if self._list.started:
             self._emit(Event.CONTENT_COMPLETED, self._content_props())
         self._xy.finish_item(self._list.finish_item())
@@ -281,10 +289,10 @@ class Actions:
         source = self._from
         if source in ("paused", "ad_paused", "interrupted"):
             if Event.RESUMED not in self._pending:
-                self._pending.append(Event.RESUMED)
+                self._pending += (Event.RESUMED,)
         elif source in ("buffering", "ad_buffering"):
             if Event.BUFFER_COMPLETED not in self._pending:
-                self._pending.append(Event.BUFFER_COMPLETED)
+                self._pending += (Event.BUFFER_COMPLETED,)
         elif source == "seeking":
             self._close_seek()
 
@@ -381,7 +389,7 @@ class Actions:
         resumed = Event.RESUMED in self._pending
         for event in self._pending:
             self._emit(event, self._playback_props())
-        self._pending.clear()
+        self._pending = ()
         if not self._first_frame:
             self._first_frame = True
             self._stats.startup_time = round((now - self._play_at) * 1000)

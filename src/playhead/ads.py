@@ -17,6 +17,9 @@ __all__ = ["AdCursor", "ad_metadata_problem"]
 #: ``ad_start()`` keywords that describe the break or the pod, not the ad itself.
 _BREAK_KEYS = ("pod_id", "type", "pod_position", "pod_length")
 
+#: Before any ad: no length, so nothing is ever crossed (shared: it is never changed).
+_NO_QUARTILES = Quartiles(None)
+
 #: An ad cut off this close to its end counts as completed (players stop a frame or two short).
 END_SLACK = 0.5
 
@@ -64,7 +67,7 @@ class AdCursor:
         self.pod_position = 0
         self.pod_length: int | None = None
         self.reported = False  # the player reports ad time: quartiles follow it
-        self.quartiles = Quartiles(None)
+        self.quartiles = _NO_QUARTILES
         self.playing_at = -1.0  # the instant of the last Video Ad Playing (one per instant)
 
     def open(self, brk: AdBreak) -> None:

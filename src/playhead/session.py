@@ -133,7 +133,7 @@ class Session(Actions):
         self._seek_from_paused = False
         self._landing: float | None = None  # when a released seek landed
         self._emit_at: float | None = None  # events' time while a held trigger is released
-        self._pending: list[str] = []
+        self._pending: tuple[str, ...] = ()
         self._play_at = 0.0
         self._first_frame = False
         self._startup_reported = False
