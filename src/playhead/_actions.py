@@ -119,9 +119,11 @@ class Actions:
         return self._xy.ad(now, self.state == "ad_playing")
 
     def _playback_position(self) -> float:
-        position = self._xy.playback_at(self._content_now())
+        xy, state = self._xy, self.state
+        now = self._clock.monotonic()
+        position = xy.playback_at(xy.content(now, state == "playing"))
         if self._ads.ad is not None:
-            position += self._ad_now()
+            position += xy.ad(now, state == "ad_playing")
         return position
 
     # ------------------------------------------------------------------ guards
@@ -414,8 +416,11 @@ class Actions:
         self._schedule_quartile(now)
 
     def _stop_timers(self) -> None:
-        self._beat.stop()
-        self._quartile_timer.stop()
+        # Only a pending timer needs stopping (and its generation moved on): most have none.
+        if self._beat.timer is not None:
+            self._beat.stop()
+        if self._quartile_timer.timer is not None:
+            self._quartile_timer.stop()
 
     def _schedule_quartile(self, now: float) -> None:
         """Without ad time updates, quartiles fall due by the clock."""

@@ -470,7 +470,7 @@ class Session(Actions):
         """Fire ``trigger`` on the rule table (``at``: when it happened, if before now)."""
         old = self.state
         now = self._clock.monotonic() if at is None else at
-        self._freeze(now)
+        self._xy.freeze(now, old == "playing", old == "ad_playing")  # every event: one instant
         self._from = old
         try:
             done: bool = EVENTS[trigger].trigger(self)
