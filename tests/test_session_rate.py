@@ -166,3 +166,10 @@ def test_the_recorder_records_rate_changes_and_replays_them(
         p["properties"].get("position") for p in harness.payloads[1:]
     ]
     assert harness.props("Video Playback Paused")["position"] == 15
+
+
+def test_the_recorder_keeps_the_idle_and_scrub_settings_for_the_replay(harness: Harness) -> None:
+    session = harness.session(content=[EP], tracker={"idle_timeout": None, "seek_join_window": 0})
+    config = Recorder(session).timeline()["tracker"]
+    assert (config["idle_timeout"], config["seek_join_window"]) == (None, 0.0)
+    assert "idle_timeout" not in Recorder(harness.session(content=[EP])).timeline()["tracker"]
