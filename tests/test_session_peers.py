@@ -477,3 +477,56 @@ def test_absurd_positions_are_refused_and_exit_still_sends_exited(
     assert harness.names()[-1] == "Video Playback Exited"
     assert all(p["properties"]["position"] < 100 for p in harness.payloads)
     assert_session_invariants(harness.payloads)
+
+
+# -- Where the peers disagree (docs/rules.md) ----------------------------------------------------
+
+
+def test_mux_buffering_before_the_first_frame_is_startup_time_not_a_rebuffer(
+    harness: Harness,
+) -> None:
+    """Mux Data counts the wait before the first frame as video startup time; Segment's YouTube
+    plugin would send Buffer Started. We follow Mux."""
+    session = harness.session(content=[EP], tracker={"heartbeat_interval": 0})
+    session.play()
+    session.waiting()
+    harness.advance(2.5)
+    session.playing(0)
+    assert harness.names() == ["Video Playback Started", "Video Content Started"]
+    assert session.stats.startup_time == 2500
+    assert (session.stats.stall_count, session.stats.time_stalled) == (0, 0)
+
+
+def test_mux_and_adobe_a_seeks_own_buffering_is_not_a_rebuffer(harness: Harness) -> None:
+    """Mux (seek latency is not rebuffering) and Adobe (no stall during a seek) agree."""
+    session = started(harness, heartbeat=0)
+    harness.advance(5)
+    session.seeking(300)
+    session.waiting()
+    harness.advance(2)
+    session.seeked()
+    session.playing()
+    assert "Video Playback Buffer Started" not in harness.names()
+    assert session.stats.time_stalled == 0
+    assert session.stats.time_seeking == 2
+
+
+def test_segment_lifecycle_no_content_completed_started_pair_around_a_mid_roll(
+    harness: Harness,
+) -> None:
+    """Segment's spec text: Content Started once per item. Its own lifecycle example shows a
+    Completed/Started pair around the mid-roll; we do not copy it (docs/rules.md)."""
+    session = started(harness, heartbeat=0)
+    harness.advance(30)
+    session.ad_break_start("mid", type="mid-roll")
+    session.ad_start("m1", total_length=10)
+    harness.advance(10)
+    session.ad_end()
+    session.ad_break_end()
+    session.playing()
+    harness.advance(5)
+    session.pause()
+    names = harness.names()
+    assert names.count("Video Content Started") == 1
+    assert "Video Content Completed" not in names
+    assert harness.props("Video Playback Paused")["position"] == 45  # 35 content + 10 ad
