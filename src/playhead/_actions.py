@@ -169,7 +169,8 @@ class Actions:
 
     def _emit_resumed(self) -> None:
         self._emit(Event.RESUMED, self._playback_props())
-        self._heartbeat_now()
+        if self._interval > 0:
+            self._heartbeat_now()
 
     def _heartbeat_now(self) -> None:
         """A heartbeat at the instant playback resumes (Segment's Video Spec, "Resuming")."""
@@ -482,7 +483,8 @@ class Actions:
                 props["content_asset_id"] = item.asset_id
                 if item.pod_id:
                     props["content_pod_id"] = item.pod_id
-            self._ads.add_playback_ids(props)
+            if self._ads.ad is not None:
+                self._ads.add_playback_ids(props)
         return props
 
     def _content_props(self) -> dict[str, Any]:
