@@ -24,8 +24,8 @@ def test_seek_positions(harness: Harness) -> None:
     session.seeked()
     seek = harness.props("Video Playback Seek Started")
     assert (seek["position"], seek["seek_position"]) == (30, 120)
+    harness.advance(10)  # Seek Completed waits out the join window, frames advance meanwhile
     assert harness.props("Video Playback Seek Completed")["position"] == 120
-    harness.advance(10)
     session.pause()
     assert harness.props("Video Playback Paused")["position"] == 130
 
@@ -35,6 +35,7 @@ def test_explicit_origin_and_landing(harness: Harness) -> None:
     harness.advance(30)
     session.seeking(120, position=29.5)
     session.seeked(119.6)
+    harness.advance(1)
     assert harness.props("Video Playback Seek Started")["position"] == 29
     assert harness.props("Video Playback Seek Completed")["position"] == 119
 
@@ -47,6 +48,7 @@ def test_a_scrub_is_one_seek_first_origin_last_target(harness: Harness) -> None:
         harness.advance(0.1)
         session.time_update(target)
     session.seeked()
+    harness.advance(1)
     names = harness.names()
     assert names.count("Video Playback Seek Started") == 1
     assert names.count("Video Playback Seek Completed") == 1
@@ -75,6 +77,7 @@ def test_seek_while_paused_stays_paused(harness: Harness) -> None:
     session.pause()
     session.seeking(50)
     session.seeked()
+    harness.advance(1)
     assert session.state == "paused"
     assert "Video Playback Resumed" not in harness.names()
     session.playing()
@@ -92,6 +95,7 @@ def test_seek_during_a_stall_closes_the_stall_first(harness: Harness) -> None:
     harness.advance(2)
     session.seeking(100)
     session.seeked()
+    harness.advance(1)
     assert harness.names()[2:] == [
         "Video Playback Buffer Started",
         "Video Playback Buffer Completed",
@@ -141,6 +145,7 @@ def test_jump_inference_turns_a_jump_into_a_seek(harness: Harness) -> None:
     monitor.time_update(60)
     harness.advance(0.25)
     monitor.time_update(60.25)
+    harness.advance(1)
     assert harness.names()[2:] == [
         "Video Playback Seek Started",
         "Video Playback Seek Completed",

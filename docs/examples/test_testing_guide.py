@@ -24,6 +24,7 @@ def test_pause_and_resume(playhead_session, playhead_fake_clock, playhead_memory
             ("Content Playing", 10),
             ("Paused", 12),
             ("Resumed", 12),
+            ("Content Playing", 12),  # a heartbeat at the resume (Segment's Video Spec)
         ],
     )
     # --8<-- [end:fixtures]

@@ -16,7 +16,15 @@ from typing import Any
 
 from transitions import Machine, MachineError
 
-__all__ = ["AD_STATES", "CONTENT_STATES", "MACHINE", "STATES", "TRANSITIONS", "MachineError"]
+__all__ = [
+    "AD_STATES",
+    "CONTENT_STATES",
+    "IDLE_STATES",
+    "MACHINE",
+    "STATES",
+    "TRANSITIONS",
+    "MachineError",
+]
 
 #: Every state a session can be in.
 STATES: tuple[str, ...] = (
@@ -35,6 +43,8 @@ STATES: tuple[str, ...] = (
 )
 AD_STATES = frozenset({"ad_break", "ad_playing", "ad_paused", "ad_buffering"})
 CONTENT_STATES = frozenset({"playing", "paused", "buffering", "seeking"})
+#: States in which nothing plays and the viewer may have walked away: the idle timeout runs.
+IDLE_STATES = frozenset({"paused", "buffering", "interrupted", "ad_paused", "ad_buffering"})
 _STARTED = [s for s in STATES if s not in ("idle", "ended")]
 _CONTENT = ["playing", "paused", "buffering", "seeking"]
 _CONTENT_OR_LOADING = ["loading", *_CONTENT]
@@ -115,6 +125,11 @@ TRANSITIONS: list[dict[str, Any]] = [
     _t("leave", _STARTED, "ended", "_emit_playback_completed", conditions="_all_content_seen"),
     _t("leave", _STARTED, "ended", "_emit_exited"),
     _t("leave", "idle", "ended"),
+    # The idle timeout: left paused, stalled or interrupted too long, the session ends by itself
+    # (Adobe's Media SDK: 30 minutes). Intervals stay open, as at exit().
+    _t("idle_out", sorted(IDLE_STATES), "ended", "_emit_idle_exited"),
+    # play()/playing() after an idle end: a new session (new session_id) starts from idle.
+    _t("restart", "ended", "idle", "_new_session"),
 ]
 # fmt: on
 

@@ -88,6 +88,18 @@ def _hashable(value: Any) -> Any:
     return value
 
 
+def _optional_bool(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, bool):
+        raise ConfigurationError(
+            f"{type(instance).__name__}.{attribute.name} must be a boolean, got {value!r}"
+        )
+
+
+def _text() -> Any:
+    """An optional string field, refused with a ConfigurationError naming it otherwise."""
+    return attrs.field(default=None, validator=_optional_str)
+
+
 def _extra(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return value if isinstance(value, _Extra) else _Extra(value or {})
 
@@ -158,18 +170,18 @@ class Content(_Metadata):
     """
 
     asset_id: str = attrs.field(validator=_asset_id)
-    pod_id: str | None = attrs.field(default=None, validator=_optional_str)
-    title: str | None = None
-    program: str | None = None
-    description: str | None = None
-    season: str | None = None
+    pod_id: str | None = _text()
+    title: str | None = _text()
+    program: str | None = _text()
+    description: str | None = _text()
+    season: str | None = _text()
     total_length: float | None = attrs.field(default=None, validator=_length)
-    genre: str | None = None
-    publisher: str | None = None
-    channel: str | None = None
-    full_episode: bool | None = None
-    livestream: bool | None = None
-    airdate: str | None = None
+    genre: str | None = _text()
+    publisher: str | None = _text()
+    channel: str | None = _text()
+    full_episode: bool | None = attrs.field(default=None, validator=_optional_bool)
+    livestream: bool | None = attrs.field(default=None, validator=_optional_bool)
+    airdate: str | None = _text()
     keywords: tuple[str, ...] | None = attrs.field(default=None, converter=_keywords)
     extra: Mapping[str, Any] = attrs.field(factory=dict, converter=_extra)
 
@@ -182,9 +194,9 @@ class Ad(_Metadata):
     """
 
     asset_id: str = attrs.field(validator=_asset_id)
-    title: str | None = None
+    title: str | None = _text()
     total_length: float | None = attrs.field(default=None, validator=_length)
-    publisher: str | None = None
+    publisher: str | None = _text()
     load_type: Literal["dynamic", "linear"] | None = attrs.field(
         default=None,
         validator=attrs.validators.optional(attrs.validators.in_(("dynamic", "linear"))),

@@ -92,14 +92,17 @@ class PayloadFactory:
         self._context = merged
         self._integrations = dict(integrations) if integrations else None
 
-    def build(self, event: str, properties: dict[str, Any]) -> dict[str, Any]:
+    def build(
+        self, event: str, properties: dict[str, Any], at: float | None = None
+    ) -> dict[str, Any]:
+        """The payload of ``event``; ``at`` (epoch seconds) when it happened earlier than now."""
         payload: dict[str, Any] = {
             "type": "track",
             "event": event,
             self._id_key: self._id_value,
             "properties": properties,
             "messageId": message_id(),
-            "timestamp": format_timestamp(self._clock.now()),
+            "timestamp": format_timestamp(self._clock.now() if at is None else at),
             "context": dict(self._context),
         }
         if self._integrations is not None:

@@ -12,6 +12,7 @@ from playhead.clock import Clock, SystemClock
 from playhead.errors import ConfigurationError
 from playhead.model import AdBreak, Content
 from playhead.payload import PayloadFactory
+from playhead.properties import check_properties
 from playhead.session import Session
 from playhead.transports.base import FlushResult, Payload, Transport
 
@@ -35,6 +36,17 @@ def _identity(name: str, value: object) -> str | None:
     return value
 
 
+def _seconds(name: str, value: object, *, allow_none: bool = False) -> float | None:
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ConfigurationError(f"{name} must be a finite number of seconds, got {value!r}")
+    if value < 0 or (allow_none and value == 0):
+        bound = "> 0 seconds (None turns it off)" if allow_none else ">= 0 seconds"
+        raise ConfigurationError(f"{name} must be {bound}, got {value!r}")
+    return float(value)
+
+
 def _interval(value: object) -> float:
     name = "heartbeat_interval"
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
@@ -53,9 +65,14 @@ class Tracker:
     ``transport`` receives every payload. Exactly one of ``user_id`` / ``anonymous_id``
     identifies the viewer. ``heartbeat_interval`` is the seconds of playing between Video
     Content/Ad Playing heartbeats (0 turns them off; otherwise at least 0.01). ``clock``
-    defaults to the real clock, whose one scheduler thread serves every session.
-    ``video_player`` and ``properties`` are put on every playback event; ``context`` and
-    ``integrations`` on every payload.
+    defaults to the real clock, whose one scheduler thread serves every session. ``video_player`` and ``properties`` are
+    put on every playback event; ``context`` and ``integrations`` on every payload.
+    ``idle_timeout``: seconds a session may stay paused, stalled or interrupted before it ends by
+    itself with Video Playback Exited (``exit_reason: "idle_timeout"``); playback going on
+    afterwards starts a new session. Default 1800 (Adobe's 30 minutes); None turns it off.
+    ``seek_join_window``: seconds after a ``seeked()`` within which a new ``seeking()`` joins the
+    same seek (a scrub whose every drag step is a seeking/seeked pair); Seek Completed waits
+    for it. Default 0.8; 0 turns joining off.
     For players that signal neither stalls nor seeks, wrap a session in a
     :class:`~playhead.PlayheadMonitor`, which infers both from time updates.
     ``strict=True`` raises :class:`~playhead.CallbackError` for every ignored callback (tests).
@@ -79,6 +96,8 @@ class Tracker:
         integrations: Mapping[str, Any] | None = None,
         context: Mapping[str, Any] | None = None,
         strict: bool = False,
+        idle_timeout: float | None = 1800.0,
+        seek_join_window: float = 0.8,
     ) -> None:
         for method in ("send", "flush", "close"):
             if not callable(getattr(transport, method, None)):
@@ -94,12 +113,13 @@ class Tracker:
                 "rejects an event that carries both, and one that carries neither)"
             )
         self.heartbeat_interval: float = _interval(heartbeat_interval)
+        self.idle_timeout: float | None = _seconds("idle_timeout", idle_timeout, allow_none=True)
+        self.seek_join_window: float = _seconds("seek_join_window", seek_join_window) or 0.0
         if clock is None:
             clock = SystemClock()
         elif not isinstance(clock, Clock):
             raise ConfigurationError(f"clock must implement playhead.Clock, got {clock!r}")
         for name, mapping in (
-            ("properties", properties),
             ("integrations", integrations),
             ("context", context),
         ):
@@ -112,7 +132,7 @@ class Tracker:
         self.strict = bool(strict)
         self.user_id = user_id
         self.anonymous_id = anonymous_id
-        defaults: dict[str, Any] = dict(properties or {})
+        defaults = check_properties("properties", properties)
         if video_player is not None:
             defaults["video_player"] = video_player
         self.properties: Mapping[str, Any] = defaults
@@ -149,12 +169,12 @@ class Tracker:
             properties=properties,
         )
 
-    def _deliver(self, payload: Payload, session: Session) -> None:
+    def _deliver(self, payload: Payload, session: Session) -> bool:
+        """Send one payload; False (logged and counted) when the transport raised."""
         try:
             self.transport.send(payload)
         except Exception as exc:  # never into the player's thread, never silently
             self.send_failures += 1
-            session.stats.emit_failures += 1
             log.error(
                 "transport_send_failed",
                 event_name=payload.get("event"),
@@ -162,6 +182,8 @@ class Tracker:
                 transport=type(self.transport).__name__,
                 exc_info=exc,
             )
+            return False
+        return True
 
     def flush(self, timeout: float | None = None) -> FlushResult:
         """Ask the transport to deliver what it holds; see :meth:`Transport.flush`."""

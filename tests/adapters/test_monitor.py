@@ -16,7 +16,8 @@ START = ["Video Playback Started", "Video Content Started"]
 def started(harness: Harness, **options: object) -> PlayheadMonitor:
     """A monitor over a 600 s item, playing from 0 (heartbeats off to keep lists short)."""
     session = harness.session(
-        tracker={"heartbeat_interval": 0},
+        # The monitor's seeks are settled when it reports them: no scrub join window to wait.
+        tracker={"heartbeat_interval": 0, "seek_join_window": 0},
         content=[playhead.Content(asset_id="c1", total_length=600)],
     )
     monitor = PlayheadMonitor(session, **options)  # type: ignore[arg-type]

@@ -85,7 +85,7 @@ def test_it_replays_exactly_like_the_json_timeline() -> None:
          ("Ad Playing", {"quartile": 2}), ("Ad Playing", 10), ("Ad Playing", {"quartile": 3}),
          "Ad Completed",
          "Content Started", ("Content Playing", 10), ("Paused", 27), ("Seek Started", 27),
-         ("Seek Completed", 115), ("Resumed", 115), "Exited"],
+         ("Seek Completed", 115), ("Resumed", 115), ("Content Playing", 100), "Exited"],
     )  # fmt: skip
 
 

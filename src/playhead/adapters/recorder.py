@@ -192,6 +192,12 @@ def _tracker_config(session: Any) -> dict[str, Any]:
         value = getattr(tracker, name, None)
         if value is not None and value is not False:
             config[name] = _jsonable(value)
+    # The idle end and the scrub join change the events: a replay needs the same settings
+    # (idle_timeout=None, which turns it off, included).
+    for name, default in (("idle_timeout", 1800.0), ("seek_join_window", 0.8)):
+        value = getattr(tracker, name, default)
+        if value != default:
+            config[name] = _jsonable(value)
     properties = dict(getattr(tracker, "properties", None) or {})
     if "video_player" in properties:
         config["video_player"] = properties.pop("video_player")

@@ -13,6 +13,9 @@ integration three lines long. The rules (one session's payloads, in emission ord
 - one ``session_id`` on every payload;
 - exactly one of ``userId`` / ``anonymousId`` on every payload.
 
+A session that ended by the idle timeout (Exited with ``exit_reason: "idle_timeout"``) and then
+played on is two sessions: the rules hold for each, and the second has a new ``session_id``.
+
 .. versionadded:: 0.1
 """
 
@@ -35,7 +38,22 @@ def session_problems(payloads: Iterable[Mapping[str, Any]]) -> list[str]:
 
     .. versionadded:: 0.1
     """
-    events = list(payloads)
+    problems: list[str] = []
+    segment: list[Mapping[str, Any]] = []
+    seen_ids: set[Any] = set()
+    for payload in payloads:
+        segment.append(payload)
+        props = payload.get("properties") or {}
+        if payload.get("event") == "Video Playback Exited" and props.get("exit_reason") == (
+            "idle_timeout"
+        ):
+            problems.extend(_one_session_problems(segment, seen_ids))
+            segment = []
+    problems.extend(_one_session_problems(segment, seen_ids))
+    return problems
+
+
+def _one_session_problems(events: list[Mapping[str, Any]], seen_ids: set[Any]) -> list[str]:
     problems: list[str] = []
     if not events:
         return problems
@@ -94,6 +112,9 @@ def session_problems(payloads: Iterable[Mapping[str, Any]]) -> list[str]:
                 problems.append(f"{_at(index, payload)}: quartiles of this ad so far {quartiles}")
     if len(session_ids) != 1:
         problems.append(f"{len(session_ids)} session ids: {sorted(map(str, session_ids))}")
+    if session_ids & seen_ids:
+        problems.append("a session after an idle end reuses an earlier session_id")
+    seen_ids.update(session_ids)
     return problems
 
 

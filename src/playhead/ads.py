@@ -1,0 +1,142 @@
+"""The ad cursor: the open break, the ad in it, its pod position and its quartiles.
+
+It answers what the ad events carry and which quartiles are due; the session emits them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from playhead.errors import ConfigurationError
+from playhead.model import AD_TYPES, Ad, AdBreak
+from playhead.quartiles import Quartiles
+
+__all__ = ["AdCursor", "ad_metadata_problem"]
+
+#: ``ad_start()`` keywords that describe the break or the pod, not the ad itself.
+_BREAK_KEYS = ("pod_id", "type", "pod_position", "pod_length")
+
+#: Before any ad: no length, so nothing is ever crossed (shared: it is never changed).
+_NO_QUARTILES = Quartiles(None)
+
+#: An ad cut off this close to its end counts as completed (players stop a frame or two short).
+END_SLACK = 0.5
+
+
+def ad_metadata_problem(asset_id: str, metadata: Mapping[str, Any]) -> str | None:
+    """What is wrong with ``ad_start()`` metadata (a field of the wrong type), or None."""
+    kind = metadata.get("type")
+    if kind is not None and kind not in AD_TYPES:
+        return f"type must be one of {AD_TYPES}, got {kind!r}"
+    pod_id = metadata.get("pod_id")
+    if pod_id is not None and (not isinstance(pod_id, str) or not pod_id):
+        return f"pod_id must be a non-empty string, got {pod_id!r}"
+    for name in ("pod_position", "pod_length"):
+        value = metadata.get(name)
+        if value is not None and (type(value) is not int or value < 1):
+            return f"{name} must be an integer >= 1, got {value!r}"
+    fields = {k: v for k, v in metadata.items() if k not in _BREAK_KEYS}
+    try:
+        Ad.from_dict({"asset_id": asset_id, **fields})
+    except (ConfigurationError, TypeError, ValueError) as exc:
+        return str(exc)
+    return None
+
+
+class AdCursor:
+    """Where the session is among ads: break, ad, pod position and length, quartiles."""
+
+    __slots__ = (
+        "ad",
+        "brk",
+        "count",
+        "playing_at",
+        "pod_length",
+        "pod_position",
+        "props",
+        "quartiles",
+        "reported",
+    )
+
+    def __init__(self) -> None:
+        self.brk: AdBreak | None = None
+        self.count = 0  # ads started in the open break
+        self.ad: Ad | None = None
+        self.props: dict[str, Any] = {}
+        self.pod_position = 0
+        self.pod_length: int | None = None
+        self.reported = False  # the player reports ad time: quartiles follow it
+        self.quartiles = _NO_QUARTILES
+        self.playing_at = -1.0  # the instant of the last Video Ad Playing (one per instant)
+
+    def open(self, brk: AdBreak) -> None:
+        self.brk = brk
+        self.count = 0
+
+    def close(self) -> None:
+        self.brk = None
+        self.count = 0
+
+    def start(self, asset_id: str, metadata: Mapping[str, Any]) -> tuple[Ad, bool]:
+        """Start an ad of the open break; return it, and whether it was not declared."""
+        brk = self.brk
+        assert brk is not None, "a break is opened before an ad starts"
+        self.count += 1
+        position = self.count
+        length: int | None = len(brk.ads) or None
+        declared = True
+        for index, known in enumerate(brk.ads):
+            if known.asset_id == asset_id:
+                ad = known.with_metadata(**metadata)
+                position = index + 1
+                break
+        else:
+            meta = {k: v for k, v in metadata.items() if k not in ("pod_id", "type")}
+            length = meta.pop("pod_length", length)
+            position = meta.pop("pod_position", position)
+            ad = Ad.from_dict({"asset_id": asset_id, **meta})
+            declared = False
+        self.ad = ad
+        self.props = ad.to_properties()
+        self.props.update(brk.extra)
+        self.pod_position = position
+        self.pod_length = length if length is None else max(length, position)
+        self.reported = False
+        self.quartiles = Quartiles(ad.total_length)
+        return ad, not declared
+
+    def drop(self) -> None:
+        """The ad is over (completed, skipped or cut off)."""
+        self.ad = None
+        self.props = {}
+
+    @property
+    def length(self) -> float | None:
+        return self.ad.total_length if self.ad is not None else None
+
+    def reached_end(self, position: float) -> bool:
+        length = self.length
+        return length is not None and position >= length - END_SLACK
+
+    def event_props(self, session_id: str, position: int) -> dict[str, Any]:
+        """The properties of a Video Ad event at ``position`` (ad seconds)."""
+        props: dict[str, Any] = {"session_id": session_id}
+        props.update(self.props)
+        brk = self.brk
+        if brk is not None:
+            props["pod_id"] = brk.pod_id
+            props["type"] = brk.type
+        props["pod_position"] = self.pod_position
+        if self.pod_length is not None:
+            props["pod_length"] = self.pod_length
+        props["position"] = position
+        return props
+
+    def add_playback_ids(self, props: dict[str, Any]) -> None:
+        """Playback events during an ad name it: ``ad_asset_id``, ``ad_pod_id``, ``ad_type``."""
+        ad, brk = self.ad, self.brk
+        if ad is not None and brk is not None:
+            props["ad_asset_id"] = ad.asset_id
+            props["ad_pod_id"] = brk.pod_id
+            props["ad_type"] = brk.type

@@ -1,0 +1,128 @@
+"""Playback properties a user adds (``Tracker(properties=...)``, ``tracker.session(properties=)``).
+
+They ride on every playback event, so they must not break a payload: a key the session owns is
+refused, and so is a spec field of the wrong type. Both are :class:`~playhead.ConfigurationError`
+at configuration time, naming the key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from playhead.errors import ConfigurationError
+
+__all__ = ["OWNED", "check_properties"]
+
+#: Keys the session sets itself on playback events: a user value would contradict it.
+OWNED = frozenset(
+    {
+        "session_id",
+        "position",
+        "total_length",
+        "livestream",
+        "seek_position",
+        "content_asset_id",
+        "content_pod_id",
+        "content_asset_ids",
+        "content_pod_ids",
+        "ad_asset_id",
+        "ad_pod_id",
+        "ad_type",
+        "method",
+        "exit_reason",
+    }
+)
+
+
+def _integer(low: int | None = None, high: int | None = None) -> Any:
+    def check(value: object) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "an integer"
+        if (low is not None and value < low) or (high is not None and value > high):
+            return (
+                f"an integer from {low} to {high}" if high is not None else f"an integer >= {low}"
+            )
+        return None
+
+    return check
+
+
+def _kind(kind: type, label: str) -> Any:
+    def check(value: object) -> str | None:
+        return None if isinstance(value, kind) else label
+
+    return check
+
+
+# The spec's playback_properties a user may set, with the type its schema gives them.
+_SPEC_FIELDS = {
+    "bitrate": _integer(0),
+    "framerate": _integer(0),
+    "sound": _integer(0, 100),
+    "full_screen": _kind(bool, "a boolean"),
+    "ad_enabled": _kind(bool, "a boolean"),
+    "video_player": _kind(str, "a string"),
+    "quality": _kind(str, "a string"),
+}
+
+
+def check_properties(name: str, properties: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A copy of ``properties``, or ConfigurationError naming the first key that would break."""
+    if properties is None:
+        return {}
+    if not isinstance(properties, Mapping):
+        raise ConfigurationError(f"{name} must be a mapping, got {properties!r}")
+    for key, value in properties.items():
+        if not isinstance(key, str):
+            raise ConfigurationError(f"{name}: keys must be strings, got {key!r}")
+        if key in OWNED:
+            raise ConfigurationError(
+                f"{name}[{key!r}]: {key!r} is set by the session on every event; it cannot be "
+                "given as a property"
+            )
+        check = _SPEC_FIELDS.get(key)
+        if check is not None:
+            expected = check(value)
+            if expected is not None:
+                raise ConfigurationError(
+                    f"{name}[{key!r}] must be {expected} (the spec's schema), got {value!r}"
+                )
+    return dict(properties)
+
+
+class PlaybackProperties:
+    """What every playback event carries besides positions: the defaults, volume, fullscreen.
+
+    ``defaults`` holds ``session_id``, the tracker's and the session's properties, and
+    ``livestream``; :meth:`build` adds the positions, the ids of what plays, and the
+    player's last volume / fullscreen / quality.
+    """
+
+    __slots__ = ("defaults", "full_screen", "sound")
+
+    def __init__(self, defaults: dict[str, Any]) -> None:
+        self.defaults = defaults
+        self.sound: int | None = None
+        self.full_screen: bool | None = None
+
+    def build(
+        self,
+        position: int,
+        total: float | None,
+        bitrate: int | None,
+        framerate: int | None,
+    ) -> dict[str, Any]:
+        props = self.defaults.copy()
+        props["position"] = position
+        if total is not None:
+            props["total_length"] = int(total)
+        if bitrate is not None:
+            props["bitrate"] = bitrate
+        if framerate is not None:
+            props["framerate"] = framerate
+        if self.sound is not None:
+            props["sound"] = self.sound
+        if self.full_screen is not None:
+            props["full_screen"] = self.full_screen
+        return props

@@ -1,0 +1,54 @@
+"""Tickers, held triggers and the idle watch, on a fake clock."""
+
+from __future__ import annotations
+
+import playhead
+from playhead.windows import Hold, IdleWatch, Ticker
+
+
+def test_a_ticker_fires_once_per_start_and_never_after_stop() -> None:
+    clock = playhead.FakeClock()
+    fired: list[int] = []
+    ticker = Ticker()
+    ticker.start(clock, 5, fired.append)
+    assert ticker.due(0) == 5
+    clock.advance(5)
+    assert fired == [1]
+    assert ticker.current(1)
+    ticker.start(clock, 10, fired.append)
+    ticker.stop()
+    clock.advance(10)
+    assert fired == [1]
+    assert not ticker.current(2)
+
+
+def test_a_held_seek_joins_the_next_step_and_waits_for_frames() -> None:
+    hold = Hold()
+    hold.hold("seek_end", now=3.0, wall=1000.0)
+    assert (hold.trigger, hold.at, hold.wall) == ("seek_end", 3.0, 1000.0)
+    assert hold.settle("seeking") == "drop"
+    assert hold.settle("playing") == "keep"
+    assert hold.settle("time_update") == "keep"
+    assert hold.settle("waiting") == "release"
+    assert hold.settle("pause") == "release"
+    hold.drop()
+    assert hold.trigger is None
+
+
+def test_a_held_pause_is_dropped_by_ended_and_released_by_anything_else() -> None:
+    hold = Hold()
+    hold.hold("pause", now=0.0, wall=0.0)
+    assert hold.settle("ended") == "drop"
+    assert hold.settle("volume") == "keep"
+    assert hold.settle("seeking") == "release"
+
+
+def test_the_idle_watch_arms_one_timer_and_rearms_while_idle() -> None:
+    idle = IdleWatch(timeout=60)
+    assert idle.entered(10) == 70
+    idle.timer = playhead.FakeClock().call_at(70, lambda: None)
+    assert idle.entered(50) is None  # already armed: re-checked when it fires
+    assert idle.fired(70, idle=True) == 110  # idle since 50: not yet
+    assert idle.fired(110, idle=True) == 0.0
+    assert idle.fired(110, idle=False) is None
+    assert IdleWatch(timeout=None).entered(0) is None
