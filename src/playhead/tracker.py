@@ -65,8 +65,9 @@ class Tracker:
     ``transport`` receives every payload. Exactly one of ``user_id`` / ``anonymous_id``
     identifies the viewer. ``heartbeat_interval`` is the seconds of playing between Video
     Content/Ad Playing heartbeats (0 turns them off; otherwise at least 0.01). ``clock``
-    defaults to the real clock, whose one scheduler thread serves every session. ``video_player`` and ``properties`` are
-    put on every playback event; ``context`` and ``integrations`` on every payload.
+    defaults to the real clock, whose one scheduler thread serves every session.
+    ``video_player`` and ``properties`` are put on every playback event; ``context`` and
+    ``integrations`` on every payload.
     ``idle_timeout``: seconds a session may stay paused, stalled or interrupted before it ends by
     itself with Video Playback Exited (``exit_reason: "idle_timeout"``); playback going on
     afterwards starts a new session. Default 1800 (Adobe's 30 minutes); None turns it off.
