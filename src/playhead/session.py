@@ -21,6 +21,8 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import attrs
+
 from playhead._logging import get_logger
 from playhead.errors import CallbackError, ConfigurationError
 from playhead.machine import AD_STATES, EVENTS, MachineError
@@ -456,6 +458,34 @@ class Session:
         if position is not None:
             self._update_position(position, "exit")
         self._fire("leave", "exit")
+
+    @_callback
+    def duration_change(self, length: float) -> None:
+        """The player learnt the current item's length (HTML5 ``durationchange``).
+
+        Fills the item's ``total_length`` when the application declared none, so an adapter
+        can take it from the player. A declared length wins; a livestream has none.
+
+        .. versionadded:: 0.2
+        """
+        item = self._item
+        if self._live or item is None or item.total_length is not None:
+            return
+        if isinstance(length, bool) or not isinstance(length, (int, float)):
+            self._ignore("duration_change", f"not a length: {length!r}")
+            return
+        if not (0 < length < math.inf):
+            self._ignore("duration_change", f"not a length: {length!r}")
+            return
+        item = attrs.evolve(item, total_length=float(length))
+        if 0 <= self._index < len(self._content):
+            content = list(self._content)
+            content[self._index] = item
+            self._content = tuple(content)
+            self._total = self._declared_total()
+        self._item = item
+        self._item_props = item.to_properties()
+        self._item_limit = float(length)
 
     # ------------------------------------------------------------------ public reads
 
