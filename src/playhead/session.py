@@ -126,6 +126,7 @@ class Session:
         "_q_timer",
         "_quality",
         "_quartiles",
+        "_rate",
         "_seek_from_paused",
         "_seek_origin",
         "_seek_target",
@@ -181,6 +182,7 @@ class Session:
             self._select(self._content[0], 0)
         self._pos = 0.0
         self._pos_at = 0.0
+        self._rate = 1.0
         self._finished = 0.0
         self._ads_seen = 0.0
         self._break: AdBreak | None = None
@@ -437,6 +439,24 @@ class Session:
         self._sound = round(sound)
 
     @_callback
+    def rate_change(self, rate: float) -> None:
+        """The playback rate changed (HTML5 ``ratechange``): 1.0 is normal speed, 2.0 double.
+
+        Between time updates the content playhead advances at this rate, so heartbeats and a
+        pause without a position report where the player really is. Stats stay wall time.
+        """
+        if (
+            isinstance(rate, bool)
+            or not isinstance(rate, (int, float))
+            or not math.isfinite(rate)
+            or rate <= 0
+        ):
+            self._ignore("rate_change", f"rate must be a finite number > 0, got {rate!r}")
+            return
+        self._freeze(self._clock.monotonic())  # the time so far went at the old rate
+        self._rate = float(rate)
+
+    @_callback
     def fullscreen(self, on: bool) -> None:
         """Fullscreen was switched on or off."""
         self._full_screen = bool(on)
@@ -617,12 +637,12 @@ class Session:
             self._ad_at = now
 
     def _content_now(self, now: float | None = None) -> float:
-        """The content playhead, extrapolated at rate 1 from the last report while playing."""
+        """The content playhead, extrapolated at the playback rate from the last report."""
         if self.state != "playing":
             return self._pos
         if now is None:
             now = self._clock.monotonic()
-        position = self._pos + (now - self._pos_at)
+        position = self._pos + (now - self._pos_at) * self._rate
         return min(position, self._item_limit)
 
     def _ad_now(self, now: float | None = None) -> float:
@@ -1125,6 +1145,6 @@ RAW_CALLBACKS: dict[str, tuple[str, ...]] = {
     for name in (
         "play", "playing", "pause", "time_update", "waiting", "seeking", "seeked", "ended",
         "content_start", "ad_break_start", "ad_start", "ad_time_update", "ad_skipped", "ad_end",
-        "ad_break_end", "quality", "volume", "fullscreen", "interrupt", "exit",
+        "ad_break_end", "quality", "volume", "rate_change", "fullscreen", "interrupt", "exit",
     )
 }  # fmt: skip

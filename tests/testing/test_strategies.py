@@ -69,6 +69,7 @@ FEATURES: dict[str, Callable[[TimelineBuilder], bool]] = {
     "seek while paused": seek_while_paused,
     "interruption": lambda t: "interrupt" in calls(t),
     "quality": lambda t: "quality" in calls(t),
+    "rate change": lambda t: "rate_change" in calls(t),
     "exit midway": lambda t: "exit" in calls(t) and "ended" not in calls(t),
     "played to the end": lambda t: "ended" in calls(t),
     "playlist": lambda t: "content_start" in calls(t),

@@ -111,6 +111,7 @@ class TimelineBuilder:
         self._position = 0.0
         self._ad_position = 0.0
         self._seek_target: float | None = None
+        self._rate = 1.0
 
     # -- the schedule -------------------------------------------------------------------------
 
@@ -150,8 +151,16 @@ class TimelineBuilder:
         self._now = _round(seconds)
         return self
 
+    @property
+    def rate(self) -> float:
+        """The playback rate of the last :meth:`rate_change` (1.0 before any)."""
+        return self._rate
+
     def watch(self, seconds: float, every: float = 0.25) -> Any:
-        """Content plays for ``seconds``: a ``time_update`` every ``every`` seconds."""
+        """Content plays for ``seconds`` of clock: a ``time_update`` every ``every`` seconds.
+
+        The content playhead advances ``seconds`` times the playback :attr:`rate`.
+        """
         self._ticks(seconds, every, "time_update")
         return self
 
@@ -169,7 +178,7 @@ class TimelineBuilder:
             left -= step
             self.advance(step)
             if call == "time_update":
-                self.call(call, position=_round(self._position + step))
+                self.call(call, position=_round(self._position + step * self._rate))
             else:
                 self.call(call, position=_round(self._ad_position + step))
 
@@ -202,6 +211,10 @@ class TimelineBuilder:
             self._ad_position = 0.0
         elif name == "ad_time_update" and number:
             self._ad_position = float(position)  # type: ignore[arg-type]
+        elif name == "rate_change":
+            rate = arguments.get("rate")
+            if isinstance(rate, (int, float)) and not isinstance(rate, bool) and 0 < rate < 1e6:
+                self._rate = float(rate)
 
     def _given(self, name: str, **arguments: Any) -> Any:
         return self.call(name, **{k: v for k, v in arguments.items() if v is not None})
@@ -280,6 +293,10 @@ class TimelineBuilder:
     def volume(self, sound: float) -> Any:
         """Volume, 0-100."""
         return self.call("volume", sound=sound)
+
+    def rate_change(self, rate: float) -> Any:
+        """The playback rate changed; :meth:`watch` then advances the content at that rate."""
+        return self.call("rate_change", rate=rate)
 
     def fullscreen(self, on: bool) -> Any:
         """Full screen on or off."""

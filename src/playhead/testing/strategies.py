@@ -2,8 +2,8 @@
 
 - :func:`sessions`: sensible sessions, as a player would drive them: pre-, mid- and post-roll
   breaks (ads played, paused or skipped), pauses, stalls, seeks (also while paused), scrubs,
-  interruptions, quality, volume and fullscreen changes, playlists, livestreams, and an exit
-  midway or a play to the end.
+  interruptions, quality, volume, fullscreen and playback-rate changes, playlists, livestreams,
+  and an exit midway or a play to the end.
 - :func:`nonsense_sessions`: callbacks in random order with random values, None, NaN,
   infinities, negative and huge numbers included: what a buggy player may send.
 - :func:`timelines`: either.
@@ -95,6 +95,10 @@ class _Player:
         b.ad_break_end()
         self.wait(0.05, 0.5)
 
+    def watch(self, content_seconds: float) -> None:
+        """Frames advance until the content playhead moved ``content_seconds``, at the rate."""
+        self.b.watch(content_seconds / self.b.rate, self.every)
+
     def resume(self) -> None:
         if self.paused:
             self.wait()
@@ -107,6 +111,7 @@ class _Player:
         kind = draw(
             st.sampled_from(
                 ["pause", "stall", "seek", "scrub", "quality", "volume", "fullscreen", "interrupt"]
+                + ["rate"]
                 + ([] if length is None else ["seek_paused"])
             )
         )
@@ -149,6 +154,8 @@ class _Player:
             b.volume(draw(st.integers(min_value=0, max_value=100)))
         elif kind == "fullscreen":
             b.fullscreen(draw(st.booleans()))
+        elif kind == "rate":
+            b.rate_change(draw(st.sampled_from([0.5, 1.0, 1.25, 1.5, 2.0])))
         elif kind == "interrupt":
             b.interrupt(draw(st.sampled_from(_METHODS)))
             self.wait(0.5, 10.0)
@@ -241,14 +248,14 @@ def sessions(
                 break
             span = draw(st.floats(min_value=0.25, max_value=room - 0.25))
             if mid_at is not None and builder.position < mid_at <= builder.position + span:
-                builder.watch(mid_at - builder.position, player.every)
+                player.watch(mid_at - builder.position)
                 player.play_break("mid", breaks["mid-roll"], "mid-roll")
                 if player.exited:
                     return builder
                 builder.playing()
                 mid_at = None
                 continue
-            builder.watch(span, player.every)
+            player.watch(span)
             if draw(st.integers(min_value=0, max_value=14)) == 0:
                 builder.exit()
                 return builder
@@ -256,7 +263,7 @@ def sessions(
         if live:
             builder.exit()
             return builder
-        builder.watch(max(0.0, length - builder.position), player.every)
+        player.watch(max(0.0, length - builder.position))
         builder.ended()
     if "post-roll" in breaks:
         player.play_break("post", breaks["post-roll"], "post-roll")
