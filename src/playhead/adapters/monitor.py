@@ -190,6 +190,18 @@ class PlayheadMonitor:
             self._reset()
             self.session.exit(position)
 
+    def rate_change(self, rate: float) -> None:
+        """The player's rate changed: expect the playhead to move at it, and tell the session."""
+        with self._lock:
+            if self._position is not None and self.session.state == "playing":
+                now = self.clock.monotonic()
+                self._position, self._position_at = self._expected(now, "playing"), now
+            self.rate = rate  # a bad rate is left to the session to refuse and log
+            self.session.rate_change(rate)
+
+    def duration_change(self, length: float) -> None:
+        self.session.duration_change(length)
+
     def quality(
         self,
         bitrate: int | None = None,
@@ -274,7 +286,8 @@ class PlayheadMonitor:
             self._seek = None
             self._position, self._position_at = value, now
             self._progress_at = now
-            self.session.seeked(value)
+            self.session.seeked(target)  # where it landed; this update is the first step on
+            self.session.time_update(value)
             self._arm()
         elif abs(value - target) > self.seek_threshold:
             self.inferred_seeks += 1
