@@ -261,3 +261,21 @@ def test_a_rate_change_reaches_the_session_and_the_jump_inference(harness: Harne
     monitor.rate_change(-1)  # refused by the session, and the monitor keeps 2x
     assert monitor.rate == 2.0
     assert monitor.session.stats.ignored_callbacks == 1
+
+
+def test_catching_up_after_a_stall_is_not_a_seek(harness: Harness) -> None:
+    # Qt and VLC keep their clock running through a stall: the first update after it is a
+    # little further on, the next one where the clock says (4 s frozen at 2x: 8 s ahead).
+    monitor = started(harness, stall_timeout=1, seek_threshold=1, rate=2)
+    tick(harness, monitor, 0, 4)
+    harness.advance(4.0)
+    monitor.time_update(5.5)
+    harness.advance(0.05)
+    monitor.time_update(12.1)
+    harness.advance(0.05)
+    monitor.time_update(12.2)
+    assert harness.names() == [*START, *BUFFER]
+    assert monitor.inferred_seeks == 0
+    harness.advance(2.0)  # later on, a jump is a seek again
+    monitor.time_update(30)
+    assert harness.names() == [*START, *BUFFER, SEEK[0]]

@@ -9,6 +9,7 @@ PLAYING -> PAUSED (nothing pending)          ``pause(pos)``; the next -> PLAYING
 BUFFERING below 100 / at 100                 ``waiting(pos)`` / ``playing(pos)``
 ``query_position`` polled (no message)       ``time_update(pos)`` through the monitor
 a polled position that jumps                 ``seeking`` / ``seeked`` (the monitor infers it)
+ASYNC_DONE, DURATION_CHANGED                 ``duration_change``, ``rate_change`` (queried)
 EOS                                          ``ended()``
 ERROR; PAUSED -> READY before the end        log + ``exit(pos)``; ``exit(pos)``
 ===========================================  =================================================
@@ -67,7 +68,9 @@ class GstAdapter(AdapterHandle):
         self.poll_interval = poll_interval
         self._chain(session, record, signals_stalls=True, seek_threshold=seek_threshold)
         self.error: str | None = None
+        self.duration: float | None = None
         self._position: float | None = None
+        self._rate = 1.0
         self._requested = False  # play() sent for the current run
         self._started = False
         self._paused = False
@@ -127,6 +130,8 @@ class GstAdapter(AdapterHandle):
             self._state_changed(old, new, pending)
         elif self._done or not self._requested:
             return
+        elif kind in (Gst.MessageType.ASYNC_DONE, Gst.MessageType.DURATION_CHANGED):
+            self._read_segment()
         elif kind == Gst.MessageType.BUFFERING:
             self._buffering_changed(message.parse_buffering())
         elif kind == Gst.MessageType.EOS:
@@ -174,6 +179,21 @@ class GstAdapter(AdapterHandle):
         elif percent >= 100 and self._buffering:
             self._buffering = False
             self.monitor.playing(self._query_position())
+
+    def _read_segment(self) -> None:
+        """After a state change or a seek settles: the duration, and the rate of the segment
+        (GStreamer changes the rate with a seek and posts no message saying so)."""
+        Gst = self._gst
+        ok, nanos = self.playbin.query_duration(Gst.Format.TIME)
+        if ok and nanos > 0 and nanos / 1e9 != self.duration:
+            self.duration = nanos / 1e9
+            self.monitor.duration_change(self.duration)
+        query = Gst.Query.new_segment(Gst.Format.TIME)
+        if self.playbin.query(query):
+            rate = query.parse_segment()[0]
+            if isinstance(rate, float) and rate > 0 and rate != self._rate:
+                self._rate = rate
+                self.monitor.rate_change(rate)
 
     def _query_position(self) -> float | None:
         ok, nanos = self.playbin.query_position(self._gst.Format.TIME)

@@ -8,7 +8,7 @@ libvlc event                   session
 ``MediaPlayerPaused``          ``pause(pos)``, the position asked from the player
 ``MediaPlayerTimeChanged``     ``time_update(pos)`` through the monitor
 ``MediaPlayerBuffering``       nothing: a burst at start, after seeks, after a stall
-``MediaPlayerLengthChanged``   remembered (``handle.duration``)
+``MediaPlayerLengthChanged``   ``duration_change(length)`` (``handle.duration``)
 ``MediaPlayerEndReached``      ``ended()``
 ``MediaPlayerEncounteredError``  log + ``exit(pos)``
 ``MediaPlayerStopped``         ``exit(pos)`` unless the session already ended
@@ -75,6 +75,7 @@ class VlcAdapter(AdapterHandle):
         self.duration: float | None = None
         self.error: str | None = None
         self._position: float | None = None
+        self._rate = 1.0
         self._started = False
         self._done = True
         self._queue: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
@@ -152,6 +153,7 @@ class VlcAdapter(AdapterHandle):
         elif name == "MediaPlayerLengthChanged":
             if isinstance(value, int) and value > 0:
                 self.duration = value / 1000
+                self.monitor.duration_change(self.duration)
         # MediaPlayerBuffering is deliberately not mapped: it comes in 0-100 bursts within a
         # millisecond at the start, after a seek and when data returns after a stall, never
         # when a stall begins. The monitor's frozen-playhead timer is the stall signal.
@@ -188,9 +190,11 @@ class VlcAdapter(AdapterHandle):
         return self._position
 
     def _refresh_rate(self) -> None:
+        """libvlc has no rate event: read the rate (cheap) and report a change."""
         rate = self.player.get_rate()
-        if isinstance(rate, (int, float)) and rate > 0:
-            self.monitor.rate = float(rate)
+        if isinstance(rate, (int, float)) and rate > 0 and rate != self._rate:
+            self._rate = float(rate)
+            self.monitor.rate_change(self._rate)
 
 
 def attach(
