@@ -276,6 +276,7 @@ def test_catching_up_after_a_stall_is_not_a_seek(harness: Harness) -> None:
     monitor.time_update(12.2)
     assert harness.names() == [*START, *BUFFER]
     assert monitor.inferred_seeks == 0
-    harness.advance(2.0)  # later on, a jump is a seek again
-    monitor.time_update(30)
+    position = tick(harness, monitor, 12.2, 16)  # later on, a jump is a seek again
+    harness.advance(0.25)
+    monitor.time_update(position + 5)
     assert harness.names() == [*START, *BUFFER, SEEK[0]]
