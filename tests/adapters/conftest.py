@@ -352,3 +352,16 @@ def qt_player(qt_app: Any) -> Iterator[QtPlayer]:
     player = QtPlayer(qt_app)
     yield player
     player.close()
+
+
+@pytest.fixture(scope="session")
+def sparse_video(media_dir: Path) -> Path:
+    """10 s with a single key frame (``-g 250``): a player seeking by key frames lands at 0."""
+    path = media_dir / "sparse.mp4"
+    ffmpeg(
+        "-f", "lavfi", "-i", f"testsrc=duration={MEDIA_SECONDS}:size=320x240:rate=25",
+        "-f", "lavfi", "-i", f"sine=duration={MEDIA_SECONDS}",
+        "-c:v", "libx264", "-preset", "veryfast", "-g", "250", "-pix_fmt", "yuv420p",
+        "-c:a", "aac", "-movflags", "+faststart", str(path),
+    )  # fmt: skip
+    return path
