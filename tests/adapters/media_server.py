@@ -4,8 +4,8 @@ Real players buffer only when the bytes do not arrive in time, so the stall test
 from here: ``rate`` caps the bytes per second of every response, and ``stall_at``/``stall_for``
 holds back the bytes from one offset onwards for a given time, counted from the first moment any
 response reaches that offset (a mid-stream stall of the origin, whatever connections the player
-opens). Every
-sleep waits on the stop event, so :meth:`MediaServer.stop` ends all handlers promptly.
+opens). With ``hold=True`` those bytes wait instead until :meth:`release` (a stall the test
+ends when it chooses; the cap on the rate goes with it). Every sleep waits on the stop event, so :meth:`MediaServer.stop` ends all handlers promptly.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ class MediaServer:
         rate: float | None = None,
         stall_at: int | None = None,
         stall_for: float = 0.0,
+        hold: bool = False,
         content_type: str = "video/mp4",
     ) -> None:
         self.data = Path(path).read_bytes()
@@ -43,6 +44,9 @@ class MediaServer:
         self._stall_lock = threading.Lock()
         self._stall_until: float | None = None
         self._stop = threading.Event()
+        self._released = threading.Event()
+        if not hold:
+            self._released.set()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
@@ -58,8 +62,14 @@ class MediaServer:
         self._thread.start()
         return self
 
+    def release(self) -> None:
+        """Let the held bytes go (``hold=True``), and lift the ``rate`` cap."""
+        self.rate = None
+        self._released.set()
+
     def stop(self) -> None:
         self._stop.set()
+        self._released.set()
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join(timeout=5)
@@ -79,6 +89,12 @@ class MediaServer:
         """Hold back bytes from ``stall_at`` on during the stall window; False when stopping."""
         if self.stall_at is None or upto <= self.stall_at:
             return True
+        if not self._released.is_set():
+            with self._stall_lock:
+                if not self.stalls:
+                    self.stalls.append(time.monotonic())
+            self._released.wait()
+            return not self._stop.is_set()
         with self._stall_lock:
             now = time.monotonic()
             if self._stall_until is None:

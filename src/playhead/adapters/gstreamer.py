@@ -6,9 +6,10 @@ GStreamer                                    session
 playbin STATE_CHANGED NULL -> READY          ``play()``
 first STATE_CHANGED -> PLAYING               ``playing(pos)``
 PLAYING -> PAUSED (nothing pending)          ``pause(pos)``; the next -> PLAYING is a resume
-BUFFERING below 100 / at 100                 ``waiting(pos)`` / ``playing(pos)``
 ``query_position`` polled (no message)       ``time_update(pos)`` through the monitor
 a polled position that jumps                 ``seeking`` / ``seeked`` (the monitor infers it)
+a polled position frozen while playing       ``waiting`` / ``playing`` (the monitor infers it)
+PLAYING -> PAUSED just as BUFFERING drops     nothing: the application obeying GStreamer's rule
 ASYNC_DONE, DURATION_CHANGED                 ``duration_change``, ``rate_change`` (queried)
 EOS                                          ``ended()``
 ERROR; PAUSED -> READY before the end        log + ``exit(pos)``; ``exit(pos)``
@@ -17,8 +18,10 @@ ERROR; PAUSED -> READY before the end        log + ``exit(pos)``; ``exit(pos)``
 GStreamer posts no position messages and no seek message, so one worker thread polls the
 position every ``poll_interval`` seconds, and the monitor turns jumps into seeks. A flushing seek
 makes the pipeline lose and regain PLAYING; only a PAUSE with no state pending is the viewer's.
-Buffering is the pipeline's own word (``signals_stalls``); per GStreamer's rules the application
-pauses the pipeline while it buffers, the adapter only reports it.
+BUFFERING is the fill level of the pipeline's queue, not a stall: it dips at the start, after
+every flushing seek or rate change, and seconds before playback really runs dry. So a stall is a
+playhead that stops, as for VLC and Qt; whether the application pauses the pipeline while it
+buffers (GStreamer's rule) or lets it run dry, the playhead stops the same way.
 
 Messages are taken from the bus's synchronous ``sync-message`` signal, so an application's own
 bus watch keeps receiving everything; the handler only queues the message for the worker.
@@ -30,6 +33,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from typing import Any
 
 from playhead._logging import get_logger
@@ -40,6 +44,9 @@ __all__ = ["GstAdapter", "attach"]
 log = get_logger("playhead.adapters.gstreamer")
 
 _STOP = object()
+
+#: Seconds after the queue runs low within which a pause is the application's (for buffering).
+_BUFFERING_PAUSE = 0.5
 
 
 class GstAdapter(AdapterHandle):
@@ -56,6 +63,7 @@ class GstAdapter(AdapterHandle):
         record: bool = False,
         poll_interval: float = 0.1,
         seek_threshold: float = 1.0,
+        stall_timeout: float = 1.0,
     ) -> None:
         super().__init__("gstreamer")
         import gi
@@ -66,7 +74,7 @@ class GstAdapter(AdapterHandle):
         self._gst = Gst
         self.playbin = playbin
         self.poll_interval = poll_interval
-        self._chain(session, record, signals_stalls=True, seek_threshold=seek_threshold)
+        self._chain(session, record, seek_threshold=seek_threshold, stall_timeout=stall_timeout)
         self.error: str | None = None
         self.duration: float | None = None
         self._position: float | None = None
@@ -75,6 +83,7 @@ class GstAdapter(AdapterHandle):
         self._started = False
         self._paused = False
         self._buffering = False
+        self._dip_at = float("-inf")
         self._done = False
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._bus = playbin.get_bus()
@@ -118,8 +127,7 @@ class GstAdapter(AdapterHandle):
         ok, nanos = self.playbin.query_position(self._gst.Format.TIME)
         if ok and nanos >= 0:
             self._position = nanos / 1e9
-            if not self._buffering:
-                self.monitor.time_update(self._position)
+            self.monitor.time_update(self._position)
 
     @guarded
     def _handle(self, message: Any) -> None:
@@ -163,7 +171,7 @@ class GstAdapter(AdapterHandle):
                 self._paused = False
                 self.monitor.playing(self._query_position())
         elif old == State.PLAYING and new == State.PAUSED and pending == State.VOID_PENDING:
-            if self._started and not self._buffering:
+            if self._started and not self._pausing_to_buffer():
                 self._paused = True
                 self.monitor.pause(self._query_position())
         elif new == State.READY and old == State.PAUSED:
@@ -171,14 +179,16 @@ class GstAdapter(AdapterHandle):
             self._exit()
 
     def _buffering_changed(self, percent: int) -> None:
-        if not self._started or self._paused:
-            return
-        if percent < 100 and not self._buffering:
-            self._buffering = True
-            self.monitor.waiting(self._position)
-        elif percent >= 100 and self._buffering:
-            self._buffering = False
-            self.monitor.playing(self._query_position())
+        buffering = percent < 100
+        if buffering and not self._buffering:
+            self._dip_at = time.monotonic()
+        self._buffering = buffering
+
+    def _pausing_to_buffer(self) -> bool:
+        """A pause right as the queue runs low is the application obeying GStreamer's rule
+        (pause while BUFFERING is below 100), not the viewer. The queue runs low often (after
+        every seek, on a slow network): a pause later in a dip is still the viewer's."""
+        return self._buffering and time.monotonic() - self._dip_at < _BUFFERING_PAUSE
 
     def _read_segment(self) -> None:
         """After a state change or a seek settles: the duration, and the rate of the segment
@@ -214,14 +224,21 @@ def attach(
     record: bool = False,
     poll_interval: float = 0.1,
     seek_threshold: float = 1.0,
+    stall_timeout: float = 1.0,
 ) -> GstAdapter:
     """Feed ``session`` from a GStreamer ``playbin``; returns the handle (``detach()`` it).
 
     Attach before setting the pipeline to PLAYING. ``poll_interval`` is how often the position is
-    read; ``seek_threshold`` how far a position may jump before it counts as a seek.
+    read; ``seek_threshold`` how far a position may jump before it counts as a seek;
+    ``stall_timeout`` how long it may stand still while playing before it counts as a stall.
 
     .. versionadded:: 0.1
     """
     return GstAdapter(
-        playbin, session, record=record, poll_interval=poll_interval, seek_threshold=seek_threshold
+        playbin,
+        session,
+        record=record,
+        poll_interval=poll_interval,
+        seek_threshold=seek_threshold,
+        stall_timeout=stall_timeout,
     )
