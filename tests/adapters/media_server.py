@@ -5,7 +5,8 @@ from here: ``rate`` caps the bytes per second of every response, and ``stall_at`
 holds back the bytes from one offset onwards for a given time, counted from the first moment any
 response reaches that offset (a mid-stream stall of the origin, whatever connections the player
 opens). With ``hold=True`` those bytes wait instead until :meth:`release` (a stall the test
-ends when it chooses; the cap on the rate goes with it). Every sleep waits on the stop event, so :meth:`MediaServer.stop` ends all handlers promptly.
+ends when it chooses; the cap on the rate goes with it). Every sleep waits on the stop event,
+so :meth:`MediaServer.stop` ends all handlers promptly.
 """
 
 from __future__ import annotations
