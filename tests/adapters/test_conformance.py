@@ -10,6 +10,7 @@ player's own, and the content's length taken from the player (none is declared).
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -444,7 +445,10 @@ def test_the_docs_table_is_this_one() -> None:
         for line in page.splitlines()
         if line.startswith("| `")
     }
-    for (player, what), value in DIFFERENCES.items():
-        assert (f"`{player}`", what, value) in rows, (player, what)
-    for name in FULL_RUN + EARLY_STOP:
-        assert name in page
+    assert rows == {(f"`{player}`", what, value) for (player, what), value in DIFFERENCES.items()}
+    listed = [
+        re.sub(r" \(.*\)$", "", line.split(". ", 1)[1])
+        for line in page.splitlines()
+        if re.match(r"\d+\. Video ", line)
+    ]
+    assert listed == FULL_RUN

@@ -214,3 +214,47 @@ def test_detach_stops_reporting(qt_player: QtPlayer, make_run: Any, video: Path)
     qt_player.player.pause()
     qt_player.run(0.3)
     assert run.names() == ["Video Playback Started", "Video Content Started"]
+
+
+def guide_adapter() -> type:
+    """The QtAdapter of docs/adapters/writing-an-adapter.md, section 3, as printed."""
+    page = (Path(__file__).parents[2] / "docs" / "adapters" / "writing-an-adapter.md").read_text()
+    section = page.split("## 3. The code", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {}
+    exec(compile(code, "writing-an-adapter.md", "exec"), namespace)
+    adapter: type = namespace["QtAdapter"]
+    return adapter
+
+
+def test_the_guides_worked_example_plays_like_the_adapter(
+    qt_player: QtPlayer, make_run: Any, video: Path
+) -> None:
+    run = make_run("qt", heartbeat_interval=0.25)
+    handle = guide_adapter()(qt_player.player, run.session)
+    try:
+        play_pause_seek(qt_player, run, handle, video)  # waits for handle.finished
+    finally:
+        handle.detach()
+    assert run.names() == CLEAN_RUN  # the end is Completed, not Exited
+    assert handle.wait(0)
+    assert handle.failures == 0
+
+
+def test_the_guides_worked_example_exits_on_a_stop(
+    qt_player: QtPlayer, make_run: Any, video: Path
+) -> None:
+    run = make_run("qt", heartbeat_interval=0)
+    handle = guide_adapter()(qt_player.player, run.session)
+    try:
+        qt_player.load(video)
+        qt_player.until(lambda: run.session.state == "playing", what="first frame")
+        qt_player.player.stop()
+        qt_player.until(handle.finished.is_set, PLAY_TIMEOUT, "the stop")
+    finally:
+        handle.detach()
+    assert run.names() == [
+        "Video Playback Started",
+        "Video Content Started",
+        "Video Playback Exited",
+    ]
