@@ -9,7 +9,7 @@ libvlc event                   session
 ``MediaPlayerTimeChanged``     ``time_update(pos)`` through the monitor
 ``MediaPlayerBuffering``       nothing: a burst at start, after seeks, after a stall
 ``MediaPlayerLengthChanged``   ``duration_change(length)`` (``handle.duration``)
-``MediaPlayerEndReached``      ``ended()``
+``MediaPlayerEndReached``      ``ended()``; log + ``exit()`` if nothing ever played
 ``MediaPlayerEncounteredError``  log + ``exit(pos)``
 ``MediaPlayerStopped``         ``exit(pos)`` unless the session already ended
 =============================  ===========================================================
@@ -158,6 +158,13 @@ class VlcAdapter(AdapterHandle):
         # millisecond at the start, after a seek and when data returns after a stall, never
         # when a stall begins. The monitor's frozen-playhead timer is the stall signal.
         elif name == "MediaPlayerEndReached":
+            if self.duration is None and not self._position:
+                # libvlc "plays" a file it cannot decode: Playing, then EndReached, with no
+                # length and no time ever. That is a failure, not a viewing.
+                self.error = "nothing playable in the media (no length, no time)"
+                log.error("player_error", adapter="vlc", error=self.error, position=None)
+                self._exit()
+                return
             self._done = True
             self.monitor.ended()
             self.finished.set()
