@@ -35,7 +35,9 @@ def play_pause_seek(
 ) -> None:
     instance, player = vlc
     load(instance, player, str(video), 4)
-    wait_until(lambda: run.session.content_position >= 2.0, what="2 s played")
+    # The player's own time: the session carries its playhead forward at 4x from Playing,
+    # which libvlc reports before its clock has started.
+    wait_until(lambda: player.get_time() >= 2000, what="2 s played")
     player.set_pause(1)
     wait_until(lambda: run.session.state == "paused", what="paused")
     time.sleep(1.0)
