@@ -1,52 +1,88 @@
-"""Regenerate docs/state-diagram.md from the rule table: ``python docs/gen_state_diagram.py``.
+"""The state diagram, drawn from the rule table at docs build time (``docs/hooks.py``).
 
-tests/test_docs.py fails when the committed page and the machine disagree.
+``python docs/gen_state_diagram.py > states.svg`` draws it by hand. Graphviz lays it out (the
+Debian package ``graphviz``); one arrow per source and destination, labelled with its triggers
+and, in brackets, the guard that picks between rules with the same trigger. A rule that leaves
+many states is drawn once, from a note naming them.
 """
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 import sys
-from pathlib import Path
+from collections import defaultdict
 
-PAGE = Path(__file__).parent / "state-diagram.md"
-
-HEADER = """# State diagram
-
-Generated from `playhead.machine.TRANSITIONS` by transitions' Mermaid backend
-(`python docs/gen_state_diagram.py`); a test keeps it in step with the code. Arrows are
-triggers; a guard in brackets picks between rules with the same trigger. Which raw callback
-fires which trigger, and which events each rule emits, is in [the rules](rules.md).
-
-| raw callback | trigger |
-|---|---|
-| `play()` | `request_play` |
-| `playing()` | `frames` |
-| `pause()` | `pause` |
-| `waiting()` | `stall` |
-| `seeking()` / `seeked()` | `seek_start` / `seek_end` |
-| `ended()` | `content_end` |
-| `content_start()` | `switch_item` |
-| `ad_break_start()` / `ad_break_end()` | `break_start` / `break_end` |
-| `ad_start()` / `ad_end()` / `ad_skipped()` | `ad_begin` / `ad_finish` / `ad_skip` |
-| `interrupt()` / `exit()` | `interrupt` / `leave` |
-
-`time_update()` and `ad_time_update()` fire a trigger only when they reveal a change: the end
-of an inferred stall (`frames`), a jump taken as a seek (`seek_start` + `seek_end`).
-
-"""
+#: Where the page wants the picture; the hook puts the SVG in its place.
+PLACEHOLDER = "<!-- state-diagram.svg -->"
 
 
-def render() -> str:
-    from playhead.machine import mermaid_diagram
+#: A rule that leaves this many states or more is drawn once, from a box naming them.
+MANY = 4
 
+
+def dot_source() -> str:
+    from playhead.machine import STATES, TRANSITIONS
+
+    labels: dict[tuple[str, str], list[str]] = defaultdict(list)
+    groups: dict[tuple[str, ...], str] = {}
+    for rule in TRANSITIONS:
+        dest = rule["dest"]
+        if dest is None:  # a rule that keeps the state (an ignored or absorbed callback)
+            continue
+        sources = [rule["source"]] if isinstance(rule["source"], str) else rule["source"]
+        conditions = rule.get("conditions")
+        label = rule["trigger"] + (f" [{conditions}]" if isinstance(conditions, str) else "")
+        if len(sources) >= MANY:
+            sources = [groups.setdefault(tuple(sources), f"group{len(groups)}")]
+        for source in sources:
+            if label not in labels[source, dest]:
+                labels[source, dest].append(label)
     lines = [
-        line
-        for line in mermaid_diagram().splitlines()
-        if not line.strip().startswith(("Class ", "classDef "))
+        "digraph states {",
+        "  rankdir=LR; nodesep=0.3; ranksep=0.8;",
+        '  node [shape=box, style="rounded,filled", fillcolor="#eef3fb", fontname="DejaVu Sans"];',
+        '  edge [fontname="DejaVu Sans", fontsize=9, color="#5b6b82"];',
+        '  start [shape=point, width=0.12, label=""];',
+        f'  start -> "{STATES[0]}";',
     ]
-    return HEADER + "```mermaid\n" + "\n".join(lines).strip() + "\n```\n"
+    lines += [f'  "{state}";' for state in STATES]
+    for members, name in groups.items():
+        rows = [", ".join(members[i : i + 3]) for i in range(0, len(members), 3)]
+        text = "\\n".join(["from any of:", *rows])
+        lines.append(
+            f'  {name} [label="{text}", shape=note, style="dashed,filled", fillcolor=white,'
+            " fontsize=9];"
+        )
+    for (source, dest), triggers in labels.items():
+        label = "\\n".join(triggers)
+        lines.append(f'  "{source}" -> "{dest}" [label="{label}"];')
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def render_svg() -> str:
+    """The diagram as an inline ``<svg>`` element (no XML prolog, no comments)."""
+    dot = shutil.which("dot")
+    if dot is None:
+        raise RuntimeError(
+            "drawing the state diagram needs Graphviz's 'dot' (Debian: apt-get install graphviz)"
+        )
+    svg = subprocess.run(
+        [dot, "-Tsvg"], input=dot_source(), capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    svg = svg[svg.index("<svg") :]
+    # Fit the page's width, keeping the proportions (the viewBox stays).
+    svg = re.sub(
+        r'^<svg width="[^"]*" height="[^"]*"',
+        '<svg role="img" aria-label="state diagram" style="max-width: 100%; height: auto"',
+        svg,
+    )
+    lines = [line for line in svg.splitlines() if line.strip() and "<!--" not in line]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
-    PAGE.write_text(render())
+    print(render_svg())
     sys.exit(0)

@@ -2,14 +2,31 @@
 
 CIO_API_KEY=... python examples/asyncio_app.py
 CIO_HOST=http://127.0.0.1:8080 CIO_API_KEY=test python examples/asyncio_app.py
+
+To try it without an account, run ``playhead collect --strict`` in another terminal first and
+use the second line.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import sys
 
 import playhead
+
+
+def api_key() -> str:
+    """The Customer.io API key from CIO_API_KEY; without one, say what to set and stop."""
+    key = os.environ.get("CIO_API_KEY")
+    if not key:
+        print(
+            "set CIO_API_KEY to a Customer.io API key; no account? run `playhead collect` and "
+            "set CIO_HOST=http://127.0.0.1:8080 CIO_API_KEY=test",
+            file=sys.stderr,
+        )
+        sys.exit(2)
+    return key
 
 
 async def watch(tracker: playhead.Tracker, asset_id: str) -> None:
@@ -24,7 +41,7 @@ async def watch(tracker: playhead.Tracker, asset_id: str) -> None:
 
 async def main() -> None:
     async with playhead.AsyncHttpTransport(
-        os.environ["CIO_API_KEY"],
+        api_key(),
         region="us",
         host=os.environ.get("CIO_HOST"),
         strict=True,

@@ -49,10 +49,17 @@ def main() -> int:
     args = parser.parse_args()
 
     headless = args.headless or not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    # A kiosk without a sound device still plays (silently): mpv's default audio output would
+    # fail to open and end the file with an error.
     options = (
         {"vo": "null", "ao": "null"}
         if headless
-        else {"input_default_bindings": True, "input_vo_keyboard": True, "osc": True}
+        else {
+            "input_default_bindings": True,
+            "input_vo_keyboard": True,
+            "osc": True,
+            "audio_fallback_to_null": True,
+        }
     )
     player = mpv.MPV(**options)
 

@@ -3,13 +3,15 @@
     CIO_API_KEY=... python examples/production_http.py
     CIO_HOST=http://127.0.0.1:8080 CIO_API_KEY=test python examples/production_http.py
 
-Without CIO_HOST the events go to https://cdp-eu.customer.io.
+Without CIO_HOST the events go to https://cdp-eu.customer.io. To try it without an account,
+run ``playhead collect --strict`` in another terminal first and use the second line.
 """
 
 from __future__ import annotations
 
 import os
 import pathlib
+import sys
 import tempfile
 
 import structlog
@@ -17,6 +19,19 @@ import structlog
 import playhead
 
 log = structlog.get_logger("example")
+
+
+def api_key() -> str:
+    """The Customer.io API key from CIO_API_KEY; without one, say what to set and stop."""
+    key = os.environ.get("CIO_API_KEY")
+    if not key:
+        print(
+            "set CIO_API_KEY to a Customer.io API key; no account? run `playhead collect` and "
+            "set CIO_HOST=http://127.0.0.1:8080 CIO_API_KEY=test",
+            file=sys.stderr,
+        )
+        sys.exit(2)
+    return key
 
 
 def on_drop(reason: str, payloads: list[playhead.transports.Payload]) -> None:
@@ -37,7 +52,7 @@ def on_error(error: playhead.DeliveryError) -> None:
 def main() -> None:
     spool_dir = pathlib.Path(os.environ.get("PLAYHEAD_SPOOL_DIR", tempfile.gettempdir()))
     transport = playhead.HttpTransport(
-        api_key=os.environ["CIO_API_KEY"],
+        api_key=api_key(),
         region="eu",  # or host="https://collector.example" for any Segment-compatible one
         host=os.environ.get("CIO_HOST"),
         strict=True,  # 400/401 instead of a permissive 200: bad events are reported

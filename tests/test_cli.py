@@ -94,3 +94,110 @@ def test_the_demo_is_clean_under_strict_mode() -> None:
     timeline = demo_timeline()
     timeline["tracker"]["strict"] = True
     assert run_timeline(timeline)[-1]["event"] == "Video Playback Completed"
+
+
+def _playhead(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "playhead", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def _assert_fails_in_one_line(done: subprocess.CompletedProcess[str], *words: str) -> None:
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    for word in words:
+        assert word in lines[0]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["demo", "--out", "{missing}/demo.jsonl"],
+        ["demo", "--report", "{missing}/demo.svg"],
+        ["simulate", str(TIMELINE), "--out", "{missing}/events.jsonl"],
+    ],
+)
+def test_an_output_in_a_missing_directory_fails_before_running(
+    tmp_path: Path, args: list[str]
+) -> None:
+    missing = tmp_path / "no-such-dir"
+    done = _playhead(*(arg.format(missing=missing) for arg in args))
+    _assert_fails_in_one_line(done, str(missing), "no such directory")
+    assert done.stdout == ""  # refused before the session ran
+    assert not missing.exists()
+
+
+def test_demo_refuses_a_picture_format_before_running(tmp_path: Path) -> None:
+    picture = tmp_path / "x.png"
+    done = _playhead("demo", "--report", str(picture))
+    _assert_fails_in_one_line(done, "x.png", ".html or .svg")
+    assert done.stdout == ""
+    assert not picture.exists()
+
+
+@pytest.mark.parametrize("flag", ["--heartbeat-interval", "--heartbeat"])
+@pytest.mark.parametrize("value", ["-1", "nan", "soon"])
+def test_demo_refuses_a_bad_heartbeat_interval(flag: str, value: str) -> None:
+    done = _playhead("demo", f"{flag}={value}")
+    _assert_fails_in_one_line(done, flag, value, ">= 0")
+
+
+def test_the_old_heartbeat_flag_still_works_unlisted() -> None:
+    def heartbeats(*flags: str) -> int:
+        done = _playhead("demo", "--json", *flags)
+        assert done.returncode == 0, done.stderr
+        return sum("Video Content Playing" in line for line in done.stdout.splitlines())
+
+    assert heartbeats("--heartbeat", "5") == heartbeats("--heartbeat-interval", "5")
+    assert heartbeats("--heartbeat-interval", "5") > heartbeats() > 0
+    assert "--heartbeat " not in _playhead("demo", "--help").stdout
+
+
+def test_a_reader_that_goes_away_ends_the_demo_quietly() -> None:
+    # `playhead demo --json | head -1`: a heartbeat every 10 ms makes megabytes of output, far
+    # more than a pipe holds, so the write after the reader left is sure to fail.
+    command = [sys.executable, "-m", "playhead", "demo", "--json", "--heartbeat-interval", "0.01"]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        first = process.stdout.readline()
+        process.stdout.close()
+        err = process.stderr.read()
+        status = process.wait(timeout=60)
+    assert json.loads(first)["event"] == "Video Playback Started"
+    assert err == ""
+    assert status == 141  # as a shell reports a program ended by SIGPIPE
+
+
+def test_simulate_names_a_missing_file_once(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.json"
+    done = _playhead("simulate", str(missing))
+    _assert_fails_in_one_line(done, "No such file")
+    assert done.stderr.count(str(missing)) == 1
+
+
+def test_simulate_names_the_file_once_for_a_bad_step(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"steps": [{"at": 0, "call": "rewind"}]}))
+    done = _playhead("simulate", str(bad))
+    _assert_fails_in_one_line(done, "step 0", "rewind")
+    assert done.stderr.count(str(bad)) == 1
+
+
+def test_simulate_reads_standard_input() -> None:
+    done = _playhead("simulate", "-", stdin=TIMELINE.read_text())
+    assert done.returncode == 0, done.stderr
+    from_file = _playhead("simulate", str(TIMELINE))
+    assert [json.loads(line)["event"] for line in done.stdout.splitlines()] == [
+        json.loads(line)["event"] for line in from_file.stdout.splitlines()
+    ]
+    _assert_fails_in_one_line(_playhead("simulate", "-", stdin="{not json"), "<stdin>", "JSON")

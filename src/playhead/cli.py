@@ -1,13 +1,23 @@
-"""The ``playhead`` command: ``demo``, ``simulate`` (and more, registered below)."""
+"""The ``playhead`` command: ``demo``, ``simulate``, ``collect`` (and more, registered below)."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
 from typing import IO, Any
 
+from playhead._command import (
+    CommandError,
+    OneLineParser,
+    add_heartbeat_interval,
+    check_output,
+    open_input,
+    open_output,
+    run_command,
+)
 from playhead.errors import TimelineError
 from playhead.transports.base import Payload
 from playhead.transports.console import describe
@@ -34,9 +44,18 @@ def _summary(payloads: list[Payload]) -> str:
 def cmd_demo(args: argparse.Namespace) -> int:
     """Run the built-in demo session and show its events."""
     from playhead.demo import demo_timeline
+    from playhead.report import ReportError, _format_of
     from playhead.testing.timeline import run_timeline
 
-    payloads = run_timeline(demo_timeline(args.heartbeat))
+    # Refuse what cannot be written before running anything.
+    if args.report:
+        try:
+            _format_of(args.report, None)
+        except ReportError as error:
+            raise CommandError(f"{args.report}: {error}") from None
+        check_output(args.report)
+    out = open_output(args.out) if args.out else None
+    payloads = run_timeline(demo_timeline(args.heartbeat_interval))
     if args.json:
         _write_jsonl(payloads, sys.stdout)
     else:
@@ -46,29 +65,47 @@ def cmd_demo(args: argparse.Namespace) -> int:
             print(describe(payload))
         print()
         print(_summary(payloads))
-    if args.out:
-        with open(args.out, "w", encoding="utf-8") as out:
+    if out is not None:
+        with out:
             _write_jsonl(payloads, out)
         print(f"\nwrote {len(payloads)} events to {args.out}", file=sys.stderr)
     if args.report:
         from playhead.report import write_report
 
-        write_report(payloads, args.report)
+        try:
+            write_report(payloads, args.report)
+        except OSError as error:
+            raise CommandError(f"{args.report}: cannot write: {error.strerror}") from None
         print(f"wrote the session picture to {args.report}", file=sys.stderr)
     return 0
+
+
+def _read_timeline(path: str) -> Any:
+    """The timeline file's JSON (``-``: standard input); errors name the path once."""
+    with open_input(path) as file:
+        try:
+            return json.load(file)
+        except json.JSONDecodeError as error:
+            raise CommandError(f"{_shown(path)}: not valid JSON: {error}") from None
+        except UnicodeDecodeError:
+            raise CommandError(f"{_shown(path)}: not a text file") from None
+
+
+def _shown(path: str) -> str:
+    return "<stdin>" if path == "-" else path
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     """Replay a timeline file on a fake clock; print one payload per line."""
     from playhead.testing.timeline import run_timeline
 
+    out = open_output(args.out) if args.out else None
     try:
-        payloads = run_timeline(args.timeline)
-    except TimelineError as exc:
-        print(f"playhead simulate: {args.timeline}: {exc}", file=sys.stderr)
-        return 2
-    if args.out:
-        with open(args.out, "w", encoding="utf-8") as out:
+        payloads = run_timeline(_read_timeline(args.timeline))
+    except TimelineError as error:
+        raise CommandError(f"{_shown(args.timeline)}: {error}") from None
+    if out is not None:
+        with out:
             _write_jsonl(payloads, out)
     else:
         _write_jsonl(payloads, sys.stdout)
@@ -80,21 +117,78 @@ def _add_demo(sub: Any) -> None:
     demo.add_argument("--out", metavar="FILE.jsonl", help="also write the payloads here")
     demo.add_argument("--json", action="store_true", help="print payloads as JSON lines")
     demo.add_argument("--report", metavar="FILE.html|.svg", help="also draw the session picture")
-    demo.add_argument(
-        "--heartbeat",
-        type=float,
-        default=10,
-        metavar="SECONDS",
-        help="heartbeat interval (default 10)",
-    )
+    add_heartbeat_interval(demo)
     demo.set_defaults(func=cmd_demo)
 
 
 def _add_simulate(sub: Any) -> None:
     simulate = sub.add_parser("simulate", help="replay a timeline file on a fake clock")
-    simulate.add_argument("timeline", help="timeline JSON file")
+    simulate.add_argument("timeline", help="timeline JSON file ('-' for standard input)")
     simulate.add_argument("--out", metavar="FILE.jsonl", help="write here instead of stdout")
     simulate.set_defaults(func=cmd_simulate)
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    """Serve a Customer.io-like collector until Ctrl-C (or SIGTERM)."""
+    import signal
+
+    from playhead.collect import Collector, StrictModeUnavailable
+
+    out = open_output(args.out) if args.out else None
+    try:
+        collector = Collector(
+            args.host, args.port, out=out, jsonl=out is not None, strict=args.strict
+        )
+    except StrictModeUnavailable as error:
+        raise CommandError(f"--strict: {error}") from None
+    except OSError as error:
+        raise CommandError(f"cannot listen on {args.host}:{args.port}: {error.strerror}") from None
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    mode = "strict: events that fail the spec get 400" if args.strict else "every event gets 200"
+    where = f"recording to {args.out}" if out is not None else "one line per event below"
+    print(
+        f"playhead collect: listening on {collector.url} (POST /v1/batch, /v1/track; {mode}; "
+        f"{where}; Ctrl-C stops)",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        collector.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        collector.close()
+        if out is not None:
+            out.close()
+    if collector.reader_gone:
+        raise BrokenPipeError
+    received = f"{collector.received} event{'' if collector.received == 1 else 's'}"
+    rejected = f", answered 400 to {collector.rejected} request(s)" if args.strict else ""
+    print(f"playhead collect: received {received}{rejected}", file=sys.stderr)
+    return 0
+
+
+def _add_collect(sub: Any) -> None:
+    collect = sub.add_parser(
+        "collect", help="a local collector that answers like Customer.io, to try delivery"
+    )
+    collect.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    collect.add_argument(
+        "--port", type=int, default=8080, help="port (default 8080; 0 picks a free one)"
+    )
+    collect.add_argument(
+        "--out", metavar="FILE.jsonl", help="record the events here instead of printing them"
+    )
+    collect.add_argument(
+        "--strict",
+        action="store_true",
+        help="answer 400 to events that fail the video spec (needs jsonschema)",
+    )
+    collect.set_defaults(func=cmd_collect)
 
 
 def _add_play(sub: Any) -> None:
@@ -112,7 +206,13 @@ def _add_report(sub: Any) -> None:
 
 
 #: Subcommands: each adds its parser. Extend by appending a function.
-SUBCOMMANDS: list[Callable[[Any], None]] = [_add_demo, _add_simulate, _add_play, _add_report]
+SUBCOMMANDS: list[Callable[[Any], None]] = [
+    _add_demo,
+    _add_simulate,
+    _add_play,
+    _add_report,
+    _add_collect,
+]
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -140,7 +240,7 @@ def _quiet_logs() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="playhead", description="Video-playback analytics: raw callbacks in, events out."
     )
     from playhead import __version__
@@ -151,8 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         add(sub)
     args = parser.parse_args(argv)
     _quiet_logs()
-    result: int = args.func(args)
-    return result
+    return run_command(f"playhead {args.command}", args.func, args)
 
 
 if __name__ == "__main__":  # pragma: no cover

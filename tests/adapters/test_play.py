@@ -111,11 +111,11 @@ def test_an_unplayable_file_is_one_clear_line(player_available: str, not_media: 
 @pytest.mark.parametrize(
     ("option", "message"),
     [
-        (["--speed", "0"], "playhead play: --speed must be a number > 0, got 0"),
-        (["--speed", "nan"], "playhead play: --speed must be a number > 0, got nan"),
-        (["--heartbeat-interval", "-1"], "--heartbeat-interval must be a number >= 0, got -1"),
-        (["--report", "x.png"], "--report x.png: write a .html or .svg file"),
-        (["--out", "/nonexistent/dir/e.jsonl"], "--out /nonexistent/dir/e.jsonl: no such"),
+        (["--speed", "0"], "playhead play: argument --speed: expected a number > 0, got '0'"),
+        (["--speed", "nan"], "argument --speed: expected a number > 0, got 'nan'"),
+        (["--heartbeat-interval", "-1"], "argument --heartbeat-interval: expected a number"),
+        (["--report", "x.png"], "playhead play: x.png: unknown report format"),
+        (["--out", "/nonexistent/dir/e.jsonl"], "/nonexistent/dir/e.jsonl: cannot write"),
     ],
 )
 def test_bad_options_are_refused_in_one_line_before_playing(

@@ -64,9 +64,10 @@ class MpvBackend(Backend):
                 f"({exc})"
             ) from None
         options: dict[str, Any] = {"speed": speed}
-        if not window:
-            # No window and no sound: also keeps a machine without an audio device from
-            # reporting the audio output's failure at the end of the file.
+        if window:
+            # Sound where there is a device, silence (not an error at the end) where not.
+            options.update(audio_fallback_to_null=True)
+        else:
             options.update(vo="null", ao="null")
         self.player = mpv.MPV(**options)
 

@@ -21,6 +21,13 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlparse
 
+from playhead._command import (
+    CommandError,
+    OneLineParser,
+    add_heartbeat_interval,
+    check_output,
+    run_command,
+)
 from playhead._logging import get_logger
 
 __all__ = ["add_parser", "main", "run"]
@@ -30,8 +37,8 @@ log = get_logger("playhead.play")
 #: What ``playhead play --help`` says (plain text: argparse shows it as written).
 DESCRIPTION = (
     "Play a media file or URL with a real player and print playhead's events as they happen. "
-    "Exits 0 at the end of the media, 1 when it cannot be played, 130 on Ctrl-C (the session "
-    "then ends with Video Playback Exited)."
+    "Exits 0 at the end of the media, 1 when it cannot be played, 2 for a bad option, 130 on "
+    "Ctrl-C (the session then ends with Video Playback Exited)."
 )
 
 PLAYERS = ("mpv", "vlc", "gstreamer", "qt")
@@ -66,10 +73,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--window", action="store_true", help="show the video (default: headless, no audio)"
     )
-    parser.add_argument("--speed", type=float, default=1.0, help="playback speed (default 1)")
-    parser.add_argument(
-        "--heartbeat-interval", type=float, default=10.0, help="seconds between heartbeats"
-    )
+    parser.add_argument("--speed", type=_speed, default=1.0, help="playback speed, > 0 (default 1)")
+    add_heartbeat_interval(parser)
     parser.add_argument("--user-id", default=None, help="userId on the events")
     parser.add_argument("--anonymous-id", default="playhead-cli", help="anonymousId otherwise")
 
@@ -84,18 +89,24 @@ def _is_url(media: str) -> bool:
     return urlparse(media).scheme in ("http", "https", "rtmp", "rtsp", "hls", "ftp", "file")
 
 
-def _refused(args: argparse.Namespace) -> str | None:
-    """What is wrong with the options, before anything plays (one line), or None."""
-    if not (math.isfinite(args.speed) and args.speed > 0):
-        return f"--speed must be a number > 0, got {args.speed:g}"
-    if not (math.isfinite(args.heartbeat_interval) and args.heartbeat_interval >= 0):
-        return f"--heartbeat-interval must be a number >= 0, got {args.heartbeat_interval:g}"
+def _speed(text: str) -> float:
+    """An argparse ``type``: a finite playback speed > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
+    return value
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse an output that cannot be written before anything plays (one line, exit 2)."""
     if args.report is not None and args.report.suffix.lower() not in (".html", ".svg"):
-        return f"--report {args.report}: write a .html or .svg file"
-    for option, path in (("--out", args.out), ("--report", args.report), ("--record", args.record)):
-        if path is not None and not path.resolve().parent.is_dir():
-            return f"{option} {path}: no such directory {path.resolve().parent}"
-    return None
+        raise CommandError(f"{args.report}: unknown report format: write a .html or .svg file")
+    for path in (args.out, args.report, args.record):
+        if path is not None:
+            check_output(path)
 
 
 class _Said(logging.Filter):
@@ -113,10 +124,7 @@ def run(args: argparse.Namespace, stdout: IO[str] | None = None) -> int:
     out = stdout if stdout is not None else sys.stdout
     if isinstance(out, io.TextIOWrapper):
         out.reconfigure(line_buffering=True)  # "as they happen", also into a pipe
-    refused = _refused(args)
-    if refused is not None:
-        print(f"playhead play: {refused}", file=sys.stderr)
-        return 2
+    _check_outputs(args)
     media = args.media
     if not _is_url(media) and not Path(media).exists():
         print(f"playhead play: no such file: {media}", file=sys.stderr)
@@ -197,9 +205,9 @@ def _write(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m playhead.adapters.play FILE_OR_URL``: the same as ``playhead play``."""
-    parser = argparse.ArgumentParser(prog="playhead play", description=DESCRIPTION)
+    parser = OneLineParser(prog="playhead play", description=DESCRIPTION)
     configure(parser)
-    return run(parser.parse_args(argv))
+    return run_command("playhead play", run, parser.parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,9 @@ A timeline is the serialized call log of the session API::
 
 ``at`` is seconds on the fake clock from ``start``; ``call`` names a session callback; the other
 keys are its keyword arguments. The clock advances from step to step, firing due heartbeats on
-the way, and finally to ``end`` when given.
+the way, and finally to ``end`` when given. ``"version": 1`` names the format (a timeline
+without it is version 1); its JSON Schema, generated from the checks below, is
+:func:`playhead.testing.timeline_schema.timeline_schema`.
 """
 
 from __future__ import annotations
@@ -31,14 +33,25 @@ from playhead.tracker import Tracker
 from playhead.transports.base import Payload, Transport
 from playhead.transports.memory import MemoryTransport
 
-__all__ = ["CALLS", "Step", "Timeline", "dump_timeline", "load_timeline", "run_timeline"]
+__all__ = [
+    "CALLS",
+    "FORMAT_VERSION",
+    "Step",
+    "Timeline",
+    "dump_timeline",
+    "load_timeline",
+    "run_timeline",
+]
+
+#: The timeline format this playhead reads and writes.
+FORMAT_VERSION = 1
 
 #: The session callbacks a step may name.
 CALLS: tuple[str, ...] = tuple(RAW_CALLBACKS)
 _SIGNATURES = {name: inspect.signature(getattr(Session, name)) for name in CALLS}
 _TRACKER_KEYS = frozenset(inspect.signature(Tracker).parameters) - {"transport", "clock"}
 _SESSION_KEYS = frozenset({"content", "ad_breaks", "livestream", "session_id", "properties"})
-_TOP_KEYS = frozenset({"tracker", "session", "start", "steps", "end", "monitor"})
+_TOP_KEYS = frozenset({"version", "tracker", "session", "start", "steps", "end", "monitor"})
 
 
 @attrs.frozen
@@ -128,6 +141,11 @@ def load_timeline(source: str | os.PathLike[str] | Mapping[str, Any] | Timeline)
     unknown = set(data) - _TOP_KEYS
     if unknown:
         raise TimelineError(f"unknown top-level keys: {sorted(unknown)}")
+    version = data.get("version", FORMAT_VERSION)
+    if isinstance(version, bool) or version != FORMAT_VERSION:
+        raise TimelineError(
+            f"unknown timeline version {version!r}: this playhead reads version {FORMAT_VERSION}"
+        )
     tracker = data.get("tracker") or {}
     session = data.get("session") or {}
     if not isinstance(tracker, Mapping) or set(tracker) - _TRACKER_KEYS:
@@ -238,6 +256,7 @@ class _Tee:
 def dump_timeline(timeline: Timeline | Mapping[str, Any], path: str | os.PathLike[str]) -> None:
     """Write a timeline as pretty JSON (one step per line) to ``path``."""
     data = timeline.to_dict() if isinstance(timeline, Timeline) else dict(timeline)
+    data = {"version": FORMAT_VERSION, **data}
     steps = data.pop("steps", [])
     body = json.dumps(data, indent=1)[:-2]
     lines = ",\n  ".join(json.dumps(step, separators=(", ", ": ")) for step in steps)
