@@ -5,7 +5,8 @@ from here: ``rate`` caps the bytes per second of every response, and ``stall_at`
 holds back the bytes from one offset onwards for a given time, counted from the first moment any
 response reaches that offset (a mid-stream stall of the origin, whatever connections the player
 opens). With ``hold=True`` those bytes wait instead until :meth:`release` (a stall the test
-ends when it chooses; the cap on the rate goes with it). Every sleep waits on the stop event,
+ends when it chooses; the cap on the rate goes with it); :meth:`hold` stops the origin at any
+moment the test chooses. Every sleep waits on the stop event,
 so :meth:`MediaServer.stop` ends all handlers promptly.
 """
 
@@ -62,6 +63,12 @@ class MediaServer:
     def start(self) -> MediaServer:
         self._thread.start()
         return self
+
+    def hold(self) -> None:
+        """From now on, hold back every byte not yet sent until :meth:`release`: the origin
+        stops wherever each reader is, and the player stalls when its buffer runs dry."""
+        self.stall_at = 0
+        self._released.clear()
 
     def release(self) -> None:
         """Let the held bytes go (``hold=True``), and lift the ``rate`` cap."""

@@ -83,6 +83,7 @@ class GstAdapter(AdapterHandle):
         self._started = False
         self._paused = False
         self._buffering = False
+        self._stopping = False  # the pipeline is going down to READY or NULL
         self._dip_at = float("-inf")
         self._done = False
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -116,13 +117,24 @@ class GstAdapter(AdapterHandle):
                 message = None
             if message is _STOP:
                 return
+            if message is not None and self._going_down(message):
+                self._handle(message)  # before polling: a stop's flush reads as position 0
+                continue
             self._poll()  # first, so a seek's jump is seen before the messages it causes
             if message is not None:
                 self._handle(message)
 
+    def _going_down(self, message: Any) -> bool:
+        """A state change of the playbin towards READY or NULL: the application stopped."""
+        State = self._gst.State
+        if message.type != self._gst.MessageType.STATE_CHANGED or message.src != self.playbin:
+            return False
+        _old, new, pending = message.parse_state_changed()
+        return bool(pending in (State.READY, State.NULL) or new in (State.READY, State.NULL))
+
     @guarded
     def _poll(self) -> None:
-        if not self._started or self._done or self._paused:
+        if not self._started or self._done or self._paused or self._stopping:
             return
         ok, nanos = self.playbin.query_position(self._gst.Format.TIME)
         if ok and nanos >= 0:
@@ -156,7 +168,7 @@ class GstAdapter(AdapterHandle):
         State = self._gst.State
         if old == State.NULL and new == State.READY:
             self._requested, self._started, self._done = True, False, False
-            self._paused = self._buffering = False
+            self._paused = self._buffering = self._stopping = False
             self._position = None
             self.error = None
             self.finished.clear()
@@ -170,6 +182,9 @@ class GstAdapter(AdapterHandle):
             elif self._paused:
                 self._paused = False
                 self.monitor.playing(self._query_position())
+        elif pending in (State.READY, State.NULL):
+            # On its way down (a stop): positions read now are the flush's 0, not a seek.
+            self._stopping = True
         elif old == State.PLAYING and new == State.PAUSED and pending == State.VOID_PENDING:
             if self._started and not self._pausing_to_buffer():
                 self._paused = True
