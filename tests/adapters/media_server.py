@@ -1,7 +1,8 @@
 """A loopback HTTP server for one media file: Range requests, throttling and scripted stalls.
 
 Real players buffer only when the bytes do not arrive in time, so the stall tests serve the media
-from here: ``rate`` caps the bytes per second of every response, and ``stall_at``/``stall_for``
+from here: ``rate`` caps the bytes per second of all responses together (a player that opens a
+second connection gets no more), and ``stall_at``/``stall_for``
 holds back the bytes from one offset onwards for a given time, counted from the first moment any
 response reaches that offset (a mid-stream stall of the origin, whatever connections the player
 opens). With ``hold=True`` those bytes wait instead until :meth:`release` (a stall the test
@@ -46,6 +47,9 @@ class MediaServer:
         self._stall_lock = threading.Lock()
         self._stall_until: float | None = None
         self._stop = threading.Event()
+        self._rate_lock = threading.Lock()
+        self._rate_began: float | None = None
+        self._rate_sent = 0
         self._released = threading.Event()
         if not hold:
             self._released.set()
@@ -111,6 +115,18 @@ class MediaServer:
             remaining = self._stall_until - now
         return remaining <= 0 or not self._stop.wait(remaining)
 
+    def _throttle(self, sent: int) -> float:
+        """Seconds to wait so that all responses together stay under ``rate``."""
+        rate = self.rate
+        if not rate:
+            return 0.0
+        with self._rate_lock:
+            now = time.monotonic()
+            if self._rate_began is None:
+                self._rate_began = now
+            self._rate_sent += sent
+            return self._rate_sent / rate - (now - self._rate_began)
+
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
@@ -157,8 +173,6 @@ class MediaServer:
                 self._send(start, end)
 
             def _send(self, start: int, end: int) -> None:
-                began = time.monotonic()
-                sent = 0
                 offset = start
                 try:
                     while offset < end and not server._stop.is_set():
@@ -167,11 +181,9 @@ class MediaServer:
                             return
                         self.wfile.write(chunk)
                         offset += len(chunk)
-                        sent += len(chunk)
-                        if server.rate:
-                            ahead = sent / server.rate - (time.monotonic() - began)
-                            if ahead > 0 and server._stop.wait(ahead):
-                                return
+                        ahead = server._throttle(len(chunk))
+                        if ahead > 0 and server._stop.wait(ahead):
+                            return
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the player closed the connection (a seek, or the end): normal
 

@@ -387,9 +387,11 @@ def play_script(driver: Driver, viewing: Viewing, server: MediaServer) -> tuple[
 
 def test_the_same_viewing_gives_the_same_events(driver: Driver, video: Path) -> None:
     viewing = Viewing(driver)
-    # 30 KB/s: 1.8 times the media's bitrate, so 1x never starves and no player has read the
-    # whole file by the time the script holds the rest back.
-    with MediaServer(video, rate=30_000) as server:
+    # 30 KB/s for all connections together: 1.8 times the media's bitrate, so 1x never starves
+    # and no player has read the whole file by the time the script holds the rest back (the
+    # last 5 % wait for the release anyway, so the stall cannot be missed).
+    size = len(video.read_bytes())
+    with MediaServer(video, rate=30_000, stall_at=size * 95 // 100, hold=True) as server:
         try:
             handle = play_script(driver, viewing, server)
         except AssertionError as exc:

@@ -269,12 +269,14 @@ class PlayheadMonitor:
         )
 
     def _allow_catch_up(self, now: float) -> None:
-        """A stall ended: the player may skip ahead to where its clock says (VLC and Qt keep
-        their clock running through a stall and drop what they missed); for ``stale_window``
-        seconds, landing anywhere up to there is that catching up, not a seek."""
+        """A stall ended: the player may skip ahead to where its clock says (VLC, Qt and a
+        GStreamer pipeline left running keep their clock going through a stall and drop what
+        they missed, at once or over a while); for ``stale_window`` seconds or as long as the
+        stall lasted, landing anywhere up to there is that catching up, not a seek."""
         if self._position is not None:
-            ahead = self._position + (now - self._progress_at) * self._rate
-            self._catch_up = (ahead, now, now + self.stale_window)
+            stalled_for = now - self._progress_at
+            ahead = self._position + stalled_for * self._rate
+            self._catch_up = (ahead, now, now + max(self.stale_window, stalled_for))
 
     def _infer_seek(self, value: float, now: float, state: str) -> None:
         origin = self._position if self._stalled else self._expected(now, state)
