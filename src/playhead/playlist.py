@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import attrs
+
 from playhead.errors import ConfigurationError
 from playhead.model import AdBreak, AdType, Content
 from playhead.positions import MAX_SECONDS
@@ -94,6 +96,25 @@ class Playlist:
         )
         self.started = False
         self.done = False
+
+    def learn_length(self, length: float) -> bool:
+        """The player knows the current item's length: fill it in where none was declared.
+
+        A declared length wins and a livestream has none; True when the length was taken.
+        """
+        item = self.item
+        if self.live or item is None or item.total_length is not None:
+            return False
+        item = attrs.evolve(item, total_length=float(length))
+        if 0 <= self.index < len(self.content):
+            content = list(self.content)
+            content[self.index] = item
+            self.content = tuple(content)
+            self.total = self._declared_total()
+        self.item = item
+        self.item_props = item.to_properties()
+        self.limit = float(length)
+        return True
 
     def finish_item(self) -> float | None:
         """The current item ended: move to the next declared one; return the ended one's length."""

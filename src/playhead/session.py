@@ -422,6 +422,24 @@ class Session(Actions):
             self._update_position(position, "exit")
         self._fire("leave", "exit")
 
+    @_callback
+    def duration_change(self, length: float) -> None:
+        """The player learnt the current item's length (HTML5 ``durationchange``).
+
+        Fills the item's ``total_length`` when the application declared none, so an adapter
+        can take it from the player. A declared length wins; a livestream has none.
+
+        .. versionadded:: 0.2
+        """
+        if isinstance(length, bool) or not isinstance(length, (int, float)):
+            self._ignore("duration_change", f"not a length: {length!r}")
+            return
+        if not (0 < length <= MAX_SECONDS):
+            self._ignore("duration_change", f"not a length: {length!r}")
+            return
+        if self._list.learn_length(length):
+            self._xy.limit = self._list.limit
+
     # ------------------------------------------------------------------ public reads
 
     @property

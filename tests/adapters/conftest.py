@@ -271,3 +271,97 @@ def playbin(gst: Any) -> Iterator[Any]:
         element.set_property(prop, sink)
     yield element
     element.set_state(gst.State.NULL)
+
+
+REQUIRE_QT = os.environ.get("PLAYHEAD_REQUIRE_QT") == "1"
+
+
+@pytest.fixture(scope="session")
+def qt_app() -> Any:
+    """One QGuiApplication for the run (Qt allows one per process), offscreen.
+
+    Skipped without PySide6's QtMultimedia, unless ``PLAYHEAD_REQUIRE_QT=1`` (CI) makes that
+    a failure.
+    """
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    try:
+        from PySide6.QtGui import QGuiApplication
+        from PySide6.QtMultimedia import QMediaPlayer  # noqa: F401
+    except ImportError as exc:
+        unavailable(
+            "PySide6 QtMultimedia", f"{exc}; pip install 'playhead[qt]'", required=REQUIRE_QT
+        )
+        raise
+    return QGuiApplication.instance() or QGuiApplication([])
+
+
+class QtPlayer:
+    """A QMediaPlayer with a QVideoSink (without one EndOfMedia never arrives), and a pump.
+
+    Qt delivers its signals from the event loop of the thread that owns the player, so every
+    wait here runs that loop instead of sleeping.
+    """
+
+    def __init__(self, app: Any) -> None:
+        from PySide6.QtMultimedia import QMediaPlayer, QVideoSink
+
+        self.app = app
+        self.player = QMediaPlayer()
+        self.sink = QVideoSink()
+        self.player.setVideoSink(self.sink)
+
+    def load(self, source: str | Path, rate: float = 1.0) -> None:
+        from PySide6.QtCore import QUrl
+
+        text = str(source)
+        self.player.setSource(QUrl(text) if "://" in text else QUrl.fromLocalFile(text))
+        self.player.setPlaybackRate(rate)
+        self.player.play()
+
+    def run(self, seconds: float) -> None:
+        """Run Qt's event loop for ``seconds``."""
+        self.until(lambda: False, seconds, quiet=True)
+
+    def until(
+        self,
+        predicate: Callable[[], bool],
+        timeout: float = 10.0,
+        what: str = "",
+        *,
+        quiet: bool = False,
+    ) -> None:
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() > deadline:
+                if quiet:
+                    return
+                raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+            self.app.processEvents()
+            time.sleep(0.005)
+
+    def close(self) -> None:
+        self.player.stop()
+        self.run(0.05)
+        self.player.setSource(type(self.player.source())())
+        self.player.deleteLater()
+        self.run(0.05)
+
+
+@pytest.fixture
+def qt_player(qt_app: Any) -> Iterator[QtPlayer]:
+    player = QtPlayer(qt_app)
+    yield player
+    player.close()
+
+
+@pytest.fixture(scope="session")
+def sparse_video(media_dir: Path) -> Path:
+    """10 s with a single key frame (``-g 250``): a player seeking by key frames lands at 0."""
+    path = media_dir / "sparse.mp4"
+    ffmpeg(
+        "-f", "lavfi", "-i", f"testsrc=duration={MEDIA_SECONDS}:size=320x240:rate=25",
+        "-f", "lavfi", "-i", f"sine=duration={MEDIA_SECONDS}",
+        "-c:v", "libx264", "-preset", "veryfast", "-g", "250", "-pix_fmt", "yuv420p",
+        "-c:a", "aac", "-movflags", "+faststart", str(path),
+    )  # fmt: skip
+    return path

@@ -1,11 +1,14 @@
 """A loopback HTTP server for one media file: Range requests, throttling and scripted stalls.
 
 Real players buffer only when the bytes do not arrive in time, so the stall tests serve the media
-from here: ``rate`` caps the bytes per second of every response, and ``stall_at``/``stall_for``
+from here: ``rate`` caps the bytes per second of all responses together (a player that opens a
+second connection gets no more), and ``stall_at``/``stall_for``
 holds back the bytes from one offset onwards for a given time, counted from the first moment any
 response reaches that offset (a mid-stream stall of the origin, whatever connections the player
-opens). Every
-sleep waits on the stop event, so :meth:`MediaServer.stop` ends all handlers promptly.
+opens). With ``hold=True`` those bytes wait instead until :meth:`release` (a stall the test
+ends when it chooses; the cap on the rate goes with it); :meth:`hold` stops the origin at any
+moment the test chooses. Every sleep waits on the stop event,
+so :meth:`MediaServer.stop` ends all handlers promptly.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ class MediaServer:
         rate: float | None = None,
         stall_at: int | None = None,
         stall_for: float = 0.0,
+        hold: bool = False,
         content_type: str = "video/mp4",
     ) -> None:
         self.data = Path(path).read_bytes()
@@ -43,6 +47,12 @@ class MediaServer:
         self._stall_lock = threading.Lock()
         self._stall_until: float | None = None
         self._stop = threading.Event()
+        self._rate_lock = threading.Lock()
+        self._rate_began: float | None = None
+        self._rate_sent = 0
+        self._released = threading.Event()
+        if not hold:
+            self._released.set()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
@@ -58,8 +68,20 @@ class MediaServer:
         self._thread.start()
         return self
 
+    def hold(self) -> None:
+        """From now on, hold back every byte not yet sent until :meth:`release`: the origin
+        stops wherever each reader is, and the player stalls when its buffer runs dry."""
+        self.stall_at = 0
+        self._released.clear()
+
+    def release(self) -> None:
+        """Let the held bytes go (``hold=True``), and lift the ``rate`` cap."""
+        self.rate = None
+        self._released.set()
+
     def stop(self) -> None:
         self._stop.set()
+        self._released.set()
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join(timeout=5)
@@ -79,6 +101,12 @@ class MediaServer:
         """Hold back bytes from ``stall_at`` on during the stall window; False when stopping."""
         if self.stall_at is None or upto <= self.stall_at:
             return True
+        if not self._released.is_set():
+            with self._stall_lock:
+                if not self.stalls:
+                    self.stalls.append(time.monotonic())
+            self._released.wait()
+            return not self._stop.is_set()
         with self._stall_lock:
             now = time.monotonic()
             if self._stall_until is None:
@@ -86,6 +114,18 @@ class MediaServer:
                 self.stalls.append(now)
             remaining = self._stall_until - now
         return remaining <= 0 or not self._stop.wait(remaining)
+
+    def _throttle(self, sent: int) -> float:
+        """Seconds to wait so that all responses together stay under ``rate``."""
+        rate = self.rate
+        if not rate:
+            return 0.0
+        with self._rate_lock:
+            now = time.monotonic()
+            if self._rate_began is None:
+                self._rate_began = now
+            self._rate_sent += sent
+            return self._rate_sent / rate - (now - self._rate_began)
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         server = self
@@ -133,8 +173,6 @@ class MediaServer:
                 self._send(start, end)
 
             def _send(self, start: int, end: int) -> None:
-                began = time.monotonic()
-                sent = 0
                 offset = start
                 try:
                     while offset < end and not server._stop.is_set():
@@ -143,11 +181,9 @@ class MediaServer:
                             return
                         self.wfile.write(chunk)
                         offset += len(chunk)
-                        sent += len(chunk)
-                        if server.rate:
-                            ahead = sent / server.rate - (time.monotonic() - began)
-                            if ahead > 0 and server._stop.wait(ahead):
-                                return
+                        ahead = server._throttle(len(chunk))
+                        if ahead > 0 and server._stop.wait(ahead):
+                            return
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the player closed the connection (a seek, or the end): normal
 

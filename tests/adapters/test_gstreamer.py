@@ -6,9 +6,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+import playhead
 from playhead.adapters import gstreamer as gst_adapter
 from playhead.testing import event_names
-from tests.adapters.conftest import CLEAN_RUN, PLAY_TIMEOUT, wait_until
+from tests.adapters.conftest import CLEAN_RUN, PLAY_TIMEOUT, STALL_RUN, wait_until
 from tests.adapters.media_server import MediaServer
 
 
@@ -43,27 +46,51 @@ def test_play_pause_resume_seek_to_the_end(
     assert handle.failures == 0
 
 
-def test_buffering_messages_are_stalls(
+def test_a_real_stall_is_a_frozen_playhead_not_a_buffering_message(
     gst: Any, playbin: Any, make_run: Any, short_video: Path
 ) -> None:
+    # BUFFERING dips at the start and whenever the queue runs low; only the playhead standing
+    # still is a stall: one Buffer Started / Completed for one real stall.
     run = make_run("gstreamer", heartbeat_interval=0, length=5)
     handle = gst_adapter.attach(playbin, run.session)
-    with MediaServer(
-        short_video, stall_at=len(short_video.read_bytes()) // 2, stall_for=2.5
-    ) as srv:
+    held = len(short_video.read_bytes()) // 2
+    with MediaServer(short_video, rate=20_000, stall_at=held, hold=True) as srv:
         try:
             playbin.set_property("uri", srv.url)
             playbin.set_state(gst.State.PLAYING)
+            wait_until(lambda: run.session.stats.stall_count == 1, PLAY_TIMEOUT, "the stall")
+            time.sleep(1.0)
+            srv.release()
             assert handle.wait(PLAY_TIMEOUT)
         finally:
             handle.detach()
-    names = run.names()
-    assert names[:2] == ["Video Playback Started", "Video Content Started"]
-    assert names[-2:] == ["Video Content Completed", "Video Playback Completed"]
-    assert names.count("Video Playback Buffer Started") >= 1
-    assert names.count("Video Playback Buffer Started") == names.count(
-        "Video Playback Buffer Completed"
-    )
+    assert run.names() == STALL_RUN
+    assert handle.monitor.inferred_stalls == 1
+    assert run.session.stats.time_stalled > 0.8
+
+
+def test_the_length_and_rate_come_from_the_pipeline(
+    gst: Any, playbin: Any, short_video: Path
+) -> None:
+    memory = playhead.MemoryTransport()
+    tracker = playhead.Tracker(memory, user_id="u1", heartbeat_interval=0)
+    session = tracker.session(content=[playhead.Content(asset_id="c1")])  # no length declared
+    handle = gst_adapter.attach(playbin, session)
+    try:
+        playbin.set_property("uri", gst.filename_to_uri(str(short_video)))
+        playbin.set_state(gst.State.PLAYING)
+        wait_until(lambda: session.content_position >= 1.0, what="1 s played")
+        _, nanos = playbin.query_position(gst.Format.TIME)
+        flags = gst.SeekFlags.FLUSH | gst.SeekFlags.ACCURATE
+        playbin.seek(2.0, gst.Format.TIME, flags, gst.SeekType.SET, nanos, gst.SeekType.NONE, -1)
+        assert handle.wait(PLAY_TIMEOUT)
+    finally:
+        handle.detach()
+    assert session.content[0].total_length == pytest.approx(5, abs=0.1)
+    completed = [p for p in memory.payloads if p["event"] == "Video Content Completed"]
+    assert completed[0]["properties"]["total_length"] == 5
+    assert handle.monitor.rate == 2.0
+    assert handle.monitor.inferred_seeks == 0  # the rate change is not a seek
 
 
 def test_missing_file_is_a_clear_error(

@@ -233,3 +233,51 @@ def test_a_second_jump_while_the_seek_is_open_is_a_scrub_of_the_same_seek(
     assert harness.names() == [*START, *SEEK]
     assert harness.props(SEEK[1])["position"] == 200
     assert monitor.session.stats.seek_count == 1
+
+
+def test_an_inferred_seek_completes_where_it_landed_not_one_update_later(
+    harness: Harness,
+) -> None:
+    # At 4x with updates 0.3 s apart, the first update after landing is 1.2 s further on.
+    monitor = started(harness, stall_timeout=1, rate=4)
+    tick(harness, monitor, 0, 4, step=0.3)
+    harness.advance(0.3)
+    monitor.time_update(60.0)
+    harness.advance(0.3)
+    monitor.time_update(61.2)
+    assert harness.names() == [*START, *SEEK]
+    assert harness.props(SEEK[1])["position"] == 60
+    assert monitor.session.content_position == pytest.approx(61.2)
+
+
+def test_a_rate_change_reaches_the_session_and_the_jump_inference(harness: Harness) -> None:
+    monitor = started(harness, stall_timeout=1, seek_threshold=1)
+    tick(harness, monitor, 0, 4)
+    monitor.rate_change(2.0)
+    assert monitor.rate == 2.0
+    tick(harness, monitor, 4, 12)  # twice as fast: not a seek
+    assert monitor.inferred_seeks == 0
+    harness.advance(0.5)
+    assert monitor.session.content_position == pytest.approx(13.0)  # the session follows 2x
+    monitor.rate_change(-1)  # refused by the session, and the monitor keeps 2x
+    assert monitor.rate == 2.0
+    assert monitor.session.stats.ignored_callbacks == 1
+
+
+def test_catching_up_after_a_stall_is_not_a_seek(harness: Harness) -> None:
+    # Qt and VLC keep their clock running through a stall: the first update after it is a
+    # little further on, the next one where the clock says (4 s frozen at 2x: 8 s ahead).
+    monitor = started(harness, stall_timeout=1, seek_threshold=1, rate=2)
+    tick(harness, monitor, 0, 4)
+    harness.advance(4.0)
+    monitor.time_update(5.5)
+    harness.advance(0.05)
+    monitor.time_update(12.1)
+    harness.advance(0.05)
+    monitor.time_update(12.2)
+    assert harness.names() == [*START, *BUFFER]
+    assert monitor.inferred_seeks == 0
+    position = tick(harness, monitor, 12.2, 16)  # later on, a jump is a seek again
+    harness.advance(0.25)
+    monitor.time_update(position + 5)
+    assert harness.names() == [*START, *BUFFER, SEEK[0]]

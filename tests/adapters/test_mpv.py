@@ -62,6 +62,87 @@ def test_play_pause_resume_seek_to_the_end(mpv_player: Any, make_run: Any, video
     assert handle.failures == 0
 
 
+def test_a_seek_reports_where_mpv_landed_not_the_target(
+    mpv_player: Any, make_run: Any, sparse_video: Path
+) -> None:
+    # One key frame, at 0: mpv's seek to 6 s lands at 0 and plays the whole file from there.
+    run = make_run("mpv", heartbeat_interval=0.5)
+    mpv_player.speed = 2
+    handle = mpv_adapter.attach(mpv_player, run.session)
+    try:
+        mpv_player.play(str(sparse_video))
+        wait_until(lambda: run.session.content_position >= 2.0, what="2 s played")
+        mpv_player.seek(6, "absolute")
+        assert handle.wait(PLAY_TIMEOUT)
+    finally:
+        handle.detach()
+    assert run.names() == [*CLEAN_RUN[:2], *CLEAN_RUN[4:]]
+    assert run.props("Video Playback Seek Started")["seek_position"] == 6  # what was asked
+    assert run.props("Video Playback Seek Completed")["position"] == 0  # where it landed
+    after_seek = [
+        p["properties"]["position"]
+        for p in run.payloads[event_names(run.payloads).index("Video Playback Seek Completed") :]
+    ]
+    assert after_seek == sorted(after_seek)  # heartbeats go on from the landing: 1, 2, 3...
+    assert after_seek[1] <= 2
+
+
+def test_the_length_and_speed_come_from_mpv(mpv_player: Any, video: Path) -> None:
+    memory = playhead.MemoryTransport()
+    tracker = playhead.Tracker(memory, user_id="u1", heartbeat_interval=0)
+    session = tracker.session(content=[playhead.Content(asset_id="c1")])  # no length declared
+    handle = mpv_adapter.attach(mpv_player, session)
+    try:
+        mpv_player.play(str(video))
+        wait_until(lambda: session.content_position >= 1.0, what="1 s played")
+        mpv_player.speed = 8
+        assert handle.wait(PLAY_TIMEOUT)
+    finally:
+        handle.detach()
+    assert_all_valid(memory.payloads)
+    assert session.content[0].total_length == 10
+    completed = [p for p in memory.payloads if p["event"] == "Video Content Completed"]
+    assert completed[0]["properties"]["total_length"] == 10
+    assert handle.monitor.rate == 8
+
+
+def test_a_livestream_gets_no_length_from_mpv(mpv_player: Any, video: Path) -> None:
+    memory = playhead.MemoryTransport()
+    tracker = playhead.Tracker(memory, user_id="u1", heartbeat_interval=0)
+    session = tracker.session(content=[playhead.Content(asset_id="live")], livestream=True)
+    handle = mpv_adapter.attach(mpv_player, session)
+    try:
+        mpv_player.play(str(video))
+        assert handle.wait(PLAY_TIMEOUT)
+    finally:
+        handle.detach()
+    assert_all_valid(memory.payloads)
+    assert session.content[0].total_length is None
+    assert all("total_length" not in p["properties"] for p in memory.payloads)
+
+
+def test_no_audio_device_is_a_warning_not_a_failed_playback(
+    mpv_module: Any, make_run: Any, video: Path
+) -> None:
+    # An audio output that cannot open (here: a file in a missing directory), as on a machine
+    # without a sound card: mpv plays the video to the end, then reports the audio's error.
+    player = mpv_module.MPV(vo="null", ao="pcm", ao_pcm_file="/nonexistent/dir/out.wav", speed=8)
+    run = make_run("mpv", heartbeat_interval=0)
+    handle = mpv_adapter.attach(player, run.session)
+    try:
+        with playhead.testing.capture_logs() as logs:
+            player.play(str(video))
+            assert handle.wait(PLAY_TIMEOUT)
+    finally:
+        handle.detach()
+        player.terminate()
+    assert run.names()[-2:] == ["Video Content Completed", "Video Playback Completed"]
+    assert handle.error is None
+    assert [(e["event"], e["log_level"]) for e in logs if e["log_level"] != "debug"] == [
+        ("audio_output_failed", "warning")
+    ]
+
+
 def test_quality_is_debounced_not_per_frame(mpv_player: Any, make_run: Any, video: Path) -> None:
     run = make_run("mpv")
     handle = mpv_adapter.attach(mpv_player, run.session, quality_interval=5.0)

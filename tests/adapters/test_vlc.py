@@ -35,7 +35,9 @@ def play_pause_seek(
 ) -> None:
     instance, player = vlc
     load(instance, player, str(video), 4)
-    wait_until(lambda: run.session.content_position >= 2.0, what="2 s played")
+    # The player's own time: the session carries its playhead forward at 4x from Playing,
+    # which libvlc reports before its clock has started.
+    wait_until(lambda: player.get_time() >= 2000, what="2 s played")
     player.set_pause(1)
     wait_until(lambda: run.session.state == "paused", what="paused")
     time.sleep(1.0)
@@ -166,3 +168,21 @@ def test_stopping_mid_play_exits_the_session(vlc_player: Any, make_run: Any, vid
         "Video Content Started",
         "Video Playback Exited",
     ]
+
+
+def test_an_undecodable_file_is_an_error_not_a_viewing(
+    vlc_player: Any, make_run: Any, not_media: Path
+) -> None:
+    instance, player = vlc_player
+    run = make_run("vlc")
+    handle = vlc_adapter.attach(player, run.session)
+    try:
+        with capture_logs() as logs:
+            load(instance, player, str(not_media), 1)
+            assert handle.wait(PLAY_TIMEOUT)
+    finally:
+        handle.detach()
+    assert handle.error is not None
+    assert [e["event"] for e in logs if e["log_level"] == "error"] == ["player_error"]
+    assert run.names()[-1] == "Video Playback Exited"
+    assert "Video Content Completed" not in run.names()

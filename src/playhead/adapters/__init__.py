@@ -1,9 +1,10 @@
 """Adapters: real players' callbacks onto a session's raw callbacks.
 
-``playhead.adapters.mpv``, ``.vlc`` and ``.gstreamer`` each have ``attach(player, session)``;
-none imports its player library until ``attach`` is called, so importing playhead never needs
-libmpv, libvlc or PyGObject. :class:`PlayheadMonitor` infers the stalls and seeks a player does
-not signal; :class:`Recorder` records what a session receives as a replayable timeline.
+``playhead.adapters.mpv``, ``.vlc``, ``.gstreamer`` and ``.qt`` each have ``attach(player,
+session)``; none imports its player library until ``attach`` is called, so importing playhead
+never needs libmpv, libvlc, PyGObject or PySide6. :class:`PlayheadMonitor` infers the stalls
+and seeks a player does not signal; :class:`Recorder` records what a session receives as a
+replayable timeline.
 
 .. versionadded:: 0.1
 """
@@ -15,7 +16,7 @@ from playhead.adapters.monitor import PlayheadMonitor
 from playhead.adapters.recorder import Recorder
 
 if TYPE_CHECKING:
-    from playhead.adapters import gstreamer, mpv, vlc
+    from playhead.adapters import gstreamer, mpv, qt, vlc
 
 __all__ = [
     "AdapterHandle",
@@ -24,10 +25,11 @@ __all__ = [
     "Recorder",
     "gstreamer",
     "mpv",
+    "qt",
     "vlc",
 ]
 
-_ADAPTERS = ("gstreamer", "mpv", "vlc")
+_ADAPTERS = ("gstreamer", "mpv", "qt", "vlc")
 
 if not TYPE_CHECKING:  # for mypy the names above are plain imports, so typos still fail
 

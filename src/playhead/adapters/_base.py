@@ -54,6 +54,10 @@ class SessionLike(Protocol):
 
     def exit(self, position: float | None = None) -> None: ...
 
+    def rate_change(self, rate: float) -> None: ...
+
+    def duration_change(self, length: float) -> None: ...
+
 
 def clock_of(session: object) -> Clock:
     """The clock a session runs on (its tracker's), so inferred timers agree with its events."""

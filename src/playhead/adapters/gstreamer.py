@@ -6,9 +6,11 @@ GStreamer                                    session
 playbin STATE_CHANGED NULL -> READY          ``play()``
 first STATE_CHANGED -> PLAYING               ``playing(pos)``
 PLAYING -> PAUSED (nothing pending)          ``pause(pos)``; the next -> PLAYING is a resume
-BUFFERING below 100 / at 100                 ``waiting(pos)`` / ``playing(pos)``
 ``query_position`` polled (no message)       ``time_update(pos)`` through the monitor
 a polled position that jumps                 ``seeking`` / ``seeked`` (the monitor infers it)
+a polled position frozen while playing       ``waiting`` / ``playing`` (the monitor infers it)
+PLAYING -> PAUSED just as BUFFERING drops     nothing: the application obeying GStreamer's rule
+ASYNC_DONE, DURATION_CHANGED                 ``duration_change``, ``rate_change`` (queried)
 EOS                                          ``ended()``
 ERROR; PAUSED -> READY before the end        log + ``exit(pos)``; ``exit(pos)``
 ===========================================  =================================================
@@ -16,8 +18,10 @@ ERROR; PAUSED -> READY before the end        log + ``exit(pos)``; ``exit(pos)``
 GStreamer posts no position messages and no seek message, so one worker thread polls the
 position every ``poll_interval`` seconds, and the monitor turns jumps into seeks. A flushing seek
 makes the pipeline lose and regain PLAYING; only a PAUSE with no state pending is the viewer's.
-Buffering is the pipeline's own word (``signals_stalls``); per GStreamer's rules the application
-pauses the pipeline while it buffers, the adapter only reports it.
+BUFFERING is the fill level of the pipeline's queue, not a stall: it dips at the start, after
+every flushing seek or rate change, and seconds before playback really runs dry. So a stall is a
+playhead that stops, as for VLC and Qt; whether the application pauses the pipeline while it
+buffers (GStreamer's rule) or lets it run dry, the playhead stops the same way.
 
 Messages are taken from the bus's synchronous ``sync-message`` signal, so an application's own
 bus watch keeps receiving everything; the handler only queues the message for the worker.
@@ -29,6 +33,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from typing import Any
 
 from playhead._logging import get_logger
@@ -39,6 +44,9 @@ __all__ = ["GstAdapter", "attach"]
 log = get_logger("playhead.adapters.gstreamer")
 
 _STOP = object()
+
+#: Seconds after the queue runs low within which a pause is the application's (for buffering).
+_BUFFERING_PAUSE = 0.5
 
 
 class GstAdapter(AdapterHandle):
@@ -55,6 +63,7 @@ class GstAdapter(AdapterHandle):
         record: bool = False,
         poll_interval: float = 0.1,
         seek_threshold: float = 1.0,
+        stall_timeout: float = 1.0,
     ) -> None:
         super().__init__("gstreamer")
         import gi
@@ -65,13 +74,17 @@ class GstAdapter(AdapterHandle):
         self._gst = Gst
         self.playbin = playbin
         self.poll_interval = poll_interval
-        self._chain(session, record, signals_stalls=True, seek_threshold=seek_threshold)
+        self._chain(session, record, seek_threshold=seek_threshold, stall_timeout=stall_timeout)
         self.error: str | None = None
+        self.duration: float | None = None
         self._position: float | None = None
+        self._rate = 1.0
         self._requested = False  # play() sent for the current run
         self._started = False
         self._paused = False
         self._buffering = False
+        self._stopping = False  # the pipeline is going down to READY or NULL
+        self._dip_at = float("-inf")
         self._done = False
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._bus = playbin.get_bus()
@@ -104,19 +117,29 @@ class GstAdapter(AdapterHandle):
                 message = None
             if message is _STOP:
                 return
+            if message is not None and self._going_down(message):
+                self._handle(message)  # before polling: a stop's flush reads as position 0
+                continue
             self._poll()  # first, so a seek's jump is seen before the messages it causes
             if message is not None:
                 self._handle(message)
 
+    def _going_down(self, message: Any) -> bool:
+        """A state change of the playbin towards READY or NULL: the application stopped."""
+        State = self._gst.State
+        if message.type != self._gst.MessageType.STATE_CHANGED or message.src != self.playbin:
+            return False
+        _old, new, pending = message.parse_state_changed()
+        return bool(pending in (State.READY, State.NULL) or new in (State.READY, State.NULL))
+
     @guarded
     def _poll(self) -> None:
-        if not self._started or self._done or self._paused:
+        if not self._started or self._done or self._paused or self._stopping:
             return
         ok, nanos = self.playbin.query_position(self._gst.Format.TIME)
         if ok and nanos >= 0:
             self._position = nanos / 1e9
-            if not self._buffering:
-                self.monitor.time_update(self._position)
+            self.monitor.time_update(self._position)
 
     @guarded
     def _handle(self, message: Any) -> None:
@@ -127,6 +150,8 @@ class GstAdapter(AdapterHandle):
             self._state_changed(old, new, pending)
         elif self._done or not self._requested:
             return
+        elif kind in (Gst.MessageType.ASYNC_DONE, Gst.MessageType.DURATION_CHANGED):
+            self._read_segment()
         elif kind == Gst.MessageType.BUFFERING:
             self._buffering_changed(message.parse_buffering())
         elif kind == Gst.MessageType.EOS:
@@ -143,7 +168,7 @@ class GstAdapter(AdapterHandle):
         State = self._gst.State
         if old == State.NULL and new == State.READY:
             self._requested, self._started, self._done = True, False, False
-            self._paused = self._buffering = False
+            self._paused = self._buffering = self._stopping = False
             self._position = None
             self.error = None
             self.finished.clear()
@@ -157,8 +182,11 @@ class GstAdapter(AdapterHandle):
             elif self._paused:
                 self._paused = False
                 self.monitor.playing(self._query_position())
+        elif pending in (State.READY, State.NULL):
+            # On its way down (a stop): positions read now are the flush's 0, not a seek.
+            self._stopping = True
         elif old == State.PLAYING and new == State.PAUSED and pending == State.VOID_PENDING:
-            if self._started and not self._buffering:
+            if self._started and not self._pausing_to_buffer():
                 self._paused = True
                 self.monitor.pause(self._query_position())
         elif new == State.READY and old == State.PAUSED:
@@ -166,14 +194,31 @@ class GstAdapter(AdapterHandle):
             self._exit()
 
     def _buffering_changed(self, percent: int) -> None:
-        if not self._started or self._paused:
-            return
-        if percent < 100 and not self._buffering:
-            self._buffering = True
-            self.monitor.waiting(self._position)
-        elif percent >= 100 and self._buffering:
-            self._buffering = False
-            self.monitor.playing(self._query_position())
+        buffering = percent < 100
+        if buffering and not self._buffering:
+            self._dip_at = time.monotonic()
+        self._buffering = buffering
+
+    def _pausing_to_buffer(self) -> bool:
+        """A pause right as the queue runs low is the application obeying GStreamer's rule
+        (pause while BUFFERING is below 100), not the viewer. The queue runs low often (after
+        every seek, on a slow network): a pause later in a dip is still the viewer's."""
+        return self._buffering and time.monotonic() - self._dip_at < _BUFFERING_PAUSE
+
+    def _read_segment(self) -> None:
+        """After a state change or a seek settles: the duration, and the rate of the segment
+        (GStreamer changes the rate with a seek and posts no message saying so)."""
+        Gst = self._gst
+        ok, nanos = self.playbin.query_duration(Gst.Format.TIME)
+        if ok and nanos > 0 and nanos / 1e9 != self.duration:
+            self.duration = nanos / 1e9
+            self.monitor.duration_change(self.duration)
+        query = Gst.Query.new_segment(Gst.Format.TIME)
+        if self.playbin.query(query):
+            rate = query.parse_segment()[0]
+            if isinstance(rate, float) and rate > 0 and rate != self._rate:
+                self._rate = rate
+                self.monitor.rate_change(rate)
 
     def _query_position(self) -> float | None:
         ok, nanos = self.playbin.query_position(self._gst.Format.TIME)
@@ -194,14 +239,21 @@ def attach(
     record: bool = False,
     poll_interval: float = 0.1,
     seek_threshold: float = 1.0,
+    stall_timeout: float = 1.0,
 ) -> GstAdapter:
     """Feed ``session`` from a GStreamer ``playbin``; returns the handle (``detach()`` it).
 
     Attach before setting the pipeline to PLAYING. ``poll_interval`` is how often the position is
-    read; ``seek_threshold`` how far a position may jump before it counts as a seek.
+    read; ``seek_threshold`` how far a position may jump before it counts as a seek;
+    ``stall_timeout`` how long it may stand still while playing before it counts as a stall.
 
     .. versionadded:: 0.1
     """
     return GstAdapter(
-        playbin, session, record=record, poll_interval=poll_interval, seek_threshold=seek_threshold
+        playbin,
+        session,
+        record=record,
+        poll_interval=poll_interval,
+        seek_threshold=seek_threshold,
+        stall_timeout=stall_timeout,
     )

@@ -102,6 +102,7 @@ class PlayheadMonitor:
         self._stalled = False  # a stall this monitor inferred is open
         self._seek: tuple[float, float] | None = None  # an inferred seek awaiting progress
         self._stale: tuple[float, float] | None = None  # (origin, until): drop late old times
+        self._catch_up: tuple[float, float, float] | None = None  # (ahead, since, until)
         self._timer: Timer | None = None
 
     # -- configuration ---------------------------------------------------------------------
@@ -190,6 +191,18 @@ class PlayheadMonitor:
             self._reset()
             self.session.exit(position)
 
+    def rate_change(self, rate: float) -> None:
+        """The player's rate changed: expect the playhead to move at it, and tell the session."""
+        with self._lock:
+            if self._position is not None and self.session.state == "playing":
+                now = self.clock.monotonic()
+                self._position, self._position_at = self._expected(now, "playing"), now
+            self.rate = rate  # a bad rate is left to the session to refuse and log
+            self.session.rate_change(rate)
+
+    def duration_change(self, length: float) -> None:
+        self.session.duration_change(length)
+
     def quality(
         self,
         bitrate: int | None = None,
@@ -217,10 +230,11 @@ class PlayheadMonitor:
                 return
             moved = self._position is None or value > self._position + _EPSILON
             if moved:
-                self._progress_at = now
                 if self._stalled:
                     self._stalled = False
+                    self._allow_catch_up(now)
                     self.session.playing(value)  # the inferred stall is over
+                self._progress_at = now
             self._position, self._position_at = value, now
             self.session.time_update(value)
             self._arm()
@@ -243,10 +257,26 @@ class PlayheadMonitor:
             return False
         if state not in ("playing", "paused") and not (state == "buffering" and self._stalled):
             return False  # the player's own seek or stall is in flight: it has the word
+        expected = self._expected(now, state)
+        if self._catch_up is not None:
+            ahead, since, until = self._catch_up
+            if now <= until:
+                expected = max(expected, ahead + (now - since) * self._rate)
+            else:
+                self._catch_up = None
         return (
-            value > self._expected(now, state) + self.seek_threshold
-            or value < self._position - self.seek_threshold
+            value > expected + self.seek_threshold or value < self._position - self.seek_threshold
         )
+
+    def _allow_catch_up(self, now: float) -> None:
+        """A stall ended: the player may skip ahead to where its clock says (VLC, Qt and a
+        GStreamer pipeline left running keep their clock going through a stall and drop what
+        they missed, at once or over a while); for ``stale_window`` seconds or as long as the
+        stall lasted, landing anywhere up to there is that catching up, not a seek."""
+        if self._position is not None:
+            stalled_for = now - self._progress_at
+            ahead = self._position + stalled_for * self._rate
+            self._catch_up = (ahead, now, now + max(self.stale_window, stalled_for))
 
     def _infer_seek(self, value: float, now: float, state: str) -> None:
         origin = self._position if self._stalled else self._expected(now, state)
@@ -274,7 +304,8 @@ class PlayheadMonitor:
             self._seek = None
             self._position, self._position_at = value, now
             self._progress_at = now
-            self.session.seeked(value)
+            self.session.seeked(target)  # where it landed; this update is the first step on
+            self.session.time_update(value)
             self._arm()
         elif abs(value - target) > self.seek_threshold:
             self.inferred_seeks += 1
@@ -349,6 +380,7 @@ class PlayheadMonitor:
         self._stalled = False
         self._seek = None
         self._stale = None
+        self._catch_up = None
 
     def __repr__(self) -> str:
         return (

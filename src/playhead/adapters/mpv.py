@@ -45,11 +45,15 @@ _PROPERTIES = (
     "seeking",
     "core-idle",
     "duration",
+    "speed",
     "video-bitrate",
     "estimated-vf-fps",
     "frame-drop-count",
 )
 
+
+#: mpv's file_error when no audio output could be opened (it plays on without sound).
+_AO_FAILED = "audio output initialization failed"
 
 _EVENTS = ("start-file", "seek", "playback-restart", "end-file", "shutdown")
 
@@ -96,6 +100,7 @@ class MpvAdapter(AdapterHandle):
         self.duration: float | None = None
         self.error: str | None = None
         self._position: float | None = None
+        self._speed = 1.0
         self._loaded = False  # start-file seen; nothing before it is ours to report
         self._started = False  # first frame of the current file reported
         self._paused = False
@@ -122,6 +127,7 @@ class MpvAdapter(AdapterHandle):
             "seeking": self._on_seeking,
             "core-idle": self._on_core_idle,
             "duration": self._on_duration,
+            "speed": self._on_speed,
             "video-bitrate": self._on_bitrate,
             "estimated-vf-fps": self._on_fps,
             "frame-drop-count": self._on_dropped,
@@ -181,7 +187,8 @@ class MpvAdapter(AdapterHandle):
             return
         if not self._started:
             self._started = True
-            self.monitor.playing(self._position if self._position is not None else 0.0)
+            position = self._ask_position()
+            self.monitor.playing(position if position is not None else 0.0)
             if self._paused:
                 self.monitor.pause(self._position)
             return
@@ -198,13 +205,21 @@ class MpvAdapter(AdapterHandle):
 
     def _end_seek(self) -> None:
         self._in_seek = False
-        self.monitor.seeked(self._position)
+        # Where mpv landed, asked now: time-pos said the target at the seek event, and a seek
+        # on sparse key frames lands elsewhere (at 0 for a 6 s target between key frames).
+        self.monitor.seeked(self._ask_position())
         if self._cache_paused and not self._paused:
             self.monitor.waiting(self._position)
 
     def _end_file(self, reason: str, error: str) -> None:
         if not self._loaded or self._done:
             return
+        if reason == "error" and error == _AO_FAILED and self._started:
+            # No audio device: mpv plays the video silently to the end, then reports the audio
+            # output's failure as the file's. The viewing is whole; the missing sound is a
+            # warning (headless, pass ao="null").
+            log.warning("audio_output_failed", adapter="mpv", error=error)
+            reason = "eof"
         if reason == "eof":
             self._done = True
             self.monitor.ended()
@@ -284,6 +299,22 @@ class MpvAdapter(AdapterHandle):
     @guarded
     def _on_duration(self, value: Any) -> None:
         self.duration = _number(value)
+        if self.duration is not None and self.duration > 0 and self._loaded:
+            self.monitor.duration_change(self.duration)
+
+    @guarded
+    def _on_speed(self, value: Any) -> None:
+        speed = _number(value)
+        if speed is not None and speed > 0 and speed != self._speed:
+            self._speed = speed
+            self.monitor.rate_change(speed)
+
+    def _ask_position(self) -> float | None:
+        """mpv's position now (on mpv's event thread a property read is safe)."""
+        position = _number(getattr(self.player, "time_pos", None))
+        if position is not None and position >= 0:
+            self._position = position
+        return self._position
 
     @guarded
     def _on_bitrate(self, value: Any) -> None:

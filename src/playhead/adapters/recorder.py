@@ -74,9 +74,7 @@ class Recorder:
         self._last_written_update: float | None = None
         self.clock = clock if clock is not None else clock_of(session)
         self.tracker_config = dict(tracker) if tracker is not None else _tracker_config(session)
-        self.session_config = (
-            dict(session_config) if session_config is not None else _session_config(session)
-        )
+        self._given_session_config = dict(session_config) if session_config is not None else None
         self.steps: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._origin: tuple[float, float] | None = None  # (monotonic, wall) of the first call
@@ -137,6 +135,14 @@ class Recorder:
         else:
             self._held = step
 
+    @property
+    def session_config(self) -> dict[str, Any]:
+        """The timeline's ``"session"``: read from the session when the timeline is written, so
+        a length an adapter learnt from the player (``duration_change``) is in it."""
+        if self._given_session_config is not None:
+            return dict(self._given_session_config)
+        return _session_config(self.session)
+
     def timeline(self) -> dict[str, Any]:
         """The recording as a timeline dict (``playhead.testing.load_timeline`` reads it)."""
         with self._lock:
@@ -146,7 +152,7 @@ class Recorder:
                 steps.append(dict(self._held))
             return {
                 "tracker": dict(self.tracker_config),
-                "session": dict(self.session_config),
+                "session": self.session_config,
                 "start": format_timestamp(start),
                 "steps": steps,
             }

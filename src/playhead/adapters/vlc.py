@@ -8,8 +8,8 @@ libvlc event                   session
 ``MediaPlayerPaused``          ``pause(pos)``, the position asked from the player
 ``MediaPlayerTimeChanged``     ``time_update(pos)`` through the monitor
 ``MediaPlayerBuffering``       nothing: a burst at start, after seeks, after a stall
-``MediaPlayerLengthChanged``   remembered (``handle.duration``)
-``MediaPlayerEndReached``      ``ended()``
+``MediaPlayerLengthChanged``   ``duration_change(length)`` (``handle.duration``)
+``MediaPlayerEndReached``      ``ended()``; log + ``exit()`` if nothing ever played
 ``MediaPlayerEncounteredError``  log + ``exit(pos)``
 ``MediaPlayerStopped``         ``exit(pos)`` unless the session already ended
 =============================  ===========================================================
@@ -75,6 +75,7 @@ class VlcAdapter(AdapterHandle):
         self.duration: float | None = None
         self.error: str | None = None
         self._position: float | None = None
+        self._rate = 1.0
         self._started = False
         self._done = True
         self._queue: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
@@ -152,10 +153,18 @@ class VlcAdapter(AdapterHandle):
         elif name == "MediaPlayerLengthChanged":
             if isinstance(value, int) and value > 0:
                 self.duration = value / 1000
+                self.monitor.duration_change(self.duration)
         # MediaPlayerBuffering is deliberately not mapped: it comes in 0-100 bursts within a
         # millisecond at the start, after a seek and when data returns after a stall, never
         # when a stall begins. The monitor's frozen-playhead timer is the stall signal.
         elif name == "MediaPlayerEndReached":
+            if self.duration is None and not self._position:
+                # libvlc "plays" a file it cannot decode: Playing, then EndReached, with no
+                # length and no time ever. That is a failure, not a viewing.
+                self.error = "nothing playable in the media (no length, no time)"
+                log.error("player_error", adapter="vlc", error=self.error, position=None)
+                self._exit()
+                return
             self._done = True
             self.monitor.ended()
             self.finished.set()
@@ -188,9 +197,11 @@ class VlcAdapter(AdapterHandle):
         return self._position
 
     def _refresh_rate(self) -> None:
+        """libvlc has no rate event: read the rate (cheap) and report a change."""
         rate = self.player.get_rate()
-        if isinstance(rate, (int, float)) and rate > 0:
-            self.monitor.rate = float(rate)
+        if isinstance(rate, (int, float)) and rate > 0 and rate != self._rate:
+            self._rate = float(rate)
+            self.monitor.rate_change(self._rate)
 
 
 def attach(
