@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from playhead._logging import get_logger
 from playhead.errors import CallbackError, ConfigurationError
-from playhead.machine import AD_STATES, EVENTS, MachineError
+from playhead._dispatch import DISPATCH
+from playhead.machine import AD_STATES, MachineError
 from playhead.model import Ad, AdBreak, AdType, Content
 from playhead.payload import Event, message_id
 from playhead.positions import check_position, seconds
@@ -498,7 +499,7 @@ class Session:
         self._freeze(now)
         self._from = old
         try:
-            done: bool = EVENTS[trigger].trigger(self)
+            done = DISPATCH.trigger(self, trigger)
         except MachineError:
             self._ignore(call, f"not valid in state {old!r}")
             return False
