@@ -174,18 +174,26 @@ def parse_timestamp(value: str | float | datetime) -> float:
     raise ValueError(f"not a timestamp: {value!r}")
 
 
+# (milliseconds since the epoch, its text) of the last call, and (second, date part) of the
+# last second: events come in bursts, often several within one millisecond.
+_last_ms: list[tuple[int, str]] = [(-1, "")]
 _last_second: list[tuple[int, str]] = [(-1, "")]
 
 
 def format_timestamp(epoch: float) -> str:
     """ISO-8601 in UTC with milliseconds and a ``Z``: ``2024-01-15T10:30:00.000Z``."""
-    seconds, ms = divmod(round(epoch * 1000), 1000)
+    total = round(epoch * 1000)
+    cached = _last_ms[0]
+    if cached[0] == total:
+        return cached[1]
+    seconds, ms = divmod(total, 1000)
     cached_second, prefix = _last_second[0]
     if seconds != cached_second:
-        # Events come in bursts within one second: format the date part once per second.
         prefix = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds))
         _last_second[0] = (seconds, prefix)
-    return f"{prefix}.{ms:03d}Z"
+    text = f"{prefix}.{ms:03d}Z"
+    _last_ms[0] = (total, text)
+    return text
 
 
 DEFAULT_START = "2024-01-15T10:30:00Z"
