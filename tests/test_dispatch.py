@@ -170,9 +170,7 @@ RandomStub = stub_class({"x1", "x2", "x3"}, {"g1", "g2"})
 def test_random_tables_run_the_same_compiled(
     table: dict[str, Any], state: str, trigger: str, answers: dict[str, bool], raises: str | None
 ) -> None:
-    machine = Machine(
-        model=None, initial="a", auto_transitions=False, name="random", **table
-    )
+    machine = Machine(model=None, initial="a", auto_transitions=False, name="random", **table)
     if trigger not in machine.events:
         return
     dispatch = compile_machine(machine)

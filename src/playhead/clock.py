@@ -28,16 +28,22 @@ log = get_logger("playhead.clock")
 class Timer:
     """A pending call; :meth:`cancel` makes sure it never runs."""
 
-    __slots__ = ("callback", "cancelled", "due")
+    __slots__ = ("_heap", "callback", "cancelled", "due")
 
     def __init__(self, due: float, callback: Callable[[], None]) -> None:
         self.due = due
         self.callback: Callable[[], None] | None = callback
         self.cancelled = False
+        self._heap: _TimerHeap | None = None  # the heap holding it, told of its cancellation
 
     def cancel(self) -> None:
+        if self.cancelled:
+            return
         self.cancelled = True
         self.callback = None
+        heap = self._heap
+        if heap is not None:
+            heap.cancelled += 1
 
 
 @runtime_checkable
@@ -58,28 +64,57 @@ class Clock(Protocol):
 
 
 class _TimerHeap:
-    """Due-ordered timers; ties run in the order they were scheduled."""
+    """Due-ordered timers; ties run in the order they were scheduled.
 
-    __slots__ = ("_counter", "_heap")
+    A cancelled timer is not searched for (that would be O(n)); it is counted, skipped when it
+    reaches the top, and when more than half of the heap is cancelled the heap is rebuilt
+    without them, so a session that pauses and resumes often leaves no trail of dead timers.
+    (``cancelled`` is bumped by :meth:`Timer.cancel` from any thread without a lock: a count
+    lost to a race only delays a rebuild, which recounts from scratch.)
+    """
+
+    __slots__ = ("_counter", "_heap", "cancelled")
 
     def __init__(self) -> None:
         self._heap: list[tuple[float, int, Timer]] = []
         self._counter = itertools.count()
+        self.cancelled = 0
 
-    def push(self, timer: Timer) -> None:
-        heapq.heappush(self._heap, (timer.due, next(self._counter), timer))
+    def push(self, timer: Timer) -> bool:
+        """Add ``timer``; True if it is now the earliest."""
+        timer._heap = self
+        heap = self._heap
+        if self.cancelled > 64 and self.cancelled * 2 > len(heap):
+            self._rebuild()
+        heapq.heappush(heap, (timer.due, next(self._counter), timer))
+        return heap[0][2] is timer
+
+    def _rebuild(self) -> None:
+        live = [entry for entry in self._heap if not entry[2].cancelled]
+        heapq.heapify(live)
+        self._heap[:] = live
+        self.cancelled = 0
 
     def next_due(self) -> float | None:
         heap = self._heap
         while heap and heap[0][2].cancelled:
-            heapq.heappop(heap)
+            heapq.heappop(heap)[2]._heap = None
+            if self.cancelled > 0:
+                self.cancelled -= 1
         return heap[0][0] if heap else None
 
     def pop_due(self, now: float) -> Timer | None:
         due = self.next_due()
         if due is None or due > now:
             return None
-        return heapq.heappop(self._heap)[2]
+        timer = heapq.heappop(self._heap)[2]
+        timer._heap = None  # it runs now: cancelling it from here on changes no count
+        return timer
+
+    @property
+    def size(self) -> int:
+        """Entries held, cancelled ones included (what the rebuild keeps in check)."""
+        return len(self._heap)
 
     def __len__(self) -> int:
         return sum(1 for _, _, t in self._heap if not t.cancelled)
@@ -97,39 +132,54 @@ def _run(timer: Timer) -> None:
 
 
 class _Scheduler:
-    """The single daemon thread that runs every real-clock timer of the process."""
+    """The single daemon thread that runs every real-clock timer of the process.
+
+    It is woken only when a new timer is due before the one it sleeps for, and it runs every
+    timer that is due in one pass. It holds timers, and timers hold what their owner gave them:
+    sessions give a weak reference (see ``Session._wake``), so a playing session that the
+    application dropped is collected instead of living on through its heartbeat.
+    """
 
     def __init__(self) -> None:
-        self._lock = threading.Condition(threading.Lock())
+        # Reentrant: a session collected by the garbage collector while this thread holds the
+        # lock may schedule the delivery of its Exited (see ``Session.__del__``).
+        self._lock = threading.Condition(threading.RLock())
         self._timers = _TimerHeap()
         self._thread: threading.Thread | None = None
 
     def call_at(self, due: float, callback: Callable[[], None]) -> Timer:
         timer = Timer(due, callback)
         with self._lock:
-            self._timers.push(timer)
-            if self._thread is None or not self._thread.is_alive():
+            if self._timers.push(timer):
+                self._lock.notify()
+            if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._loop, name="playhead-scheduler", daemon=True
                 )
                 self._thread.start()
-            self._lock.notify()
         return timer
 
     def _loop(self) -> None:
+        due_now: list[Timer] = []
         while True:
             with self._lock:
                 now = time.monotonic()
-                timer = self._timers.pop_due(now)
-                if timer is None:
+                pop_due = self._timers.pop_due
+                timer = pop_due(now)
+                while timer is not None:
+                    due_now.append(timer)
+                    timer = pop_due(now)
+                if not due_now:
                     due = self._timers.next_due()
                     self._lock.wait(None if due is None else max(0.0, due - now))
                     continue
-            _run(timer)
+            for timer in due_now:
+                _run(timer)
+            due_now.clear()
 
     def _after_fork(self) -> None:
         # The child inherits the heap but not the thread; start afresh, lock included.
-        self._lock = threading.Condition(threading.Lock())
+        self._lock = threading.Condition(threading.RLock())
         self._thread = None
 
 

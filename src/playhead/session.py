@@ -17,13 +17,15 @@ from __future__ import annotations
 import functools
 import inspect
 import math
+import sys
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from playhead._dispatch import DISPATCH
 from playhead._logging import get_logger
 from playhead.errors import CallbackError, ConfigurationError
-from playhead._dispatch import DISPATCH
 from playhead.machine import AD_STATES, MachineError
 from playhead.model import Ad, AdBreak, AdType, Content
 from playhead.payload import Event, message_id
@@ -33,7 +35,7 @@ from playhead.quartiles import Quartiles
 from playhead.stats import SessionStats
 
 if TYPE_CHECKING:
-    from playhead.clock import Timer
+    from playhead.clock import Clock, Timer
     from playhead.tracker import Tracker
 
 __all__ = ["RAW_CALLBACKS", "Session"]
@@ -84,6 +86,7 @@ class Session:
     """
 
     __slots__ = (
+        "__weakref__",
         "_ad",
         "_ad_at",
         "_ad_pod_length",
@@ -104,7 +107,6 @@ class Session:
         "_first_frame",
         "_from",
         "_full_screen",
-        "_hb_gen",
         "_hb_timer",
         "_index",
         "_interrupt_method",
@@ -121,7 +123,6 @@ class Session:
         "_played_breaks",
         "_pos",
         "_pos_at",
-        "_q_gen",
         "_q_timer",
         "_quality",
         "_quartiles",
@@ -134,6 +135,7 @@ class Session:
         "_strict",
         "_total",
         "_tracker",
+        "_wake",
         "session_id",
         "state",
         "stats",
@@ -209,11 +211,24 @@ class Session:
         self._since = self._clock.monotonic()
         self._hb_timer: Timer | None = None
         self._q_timer: Timer | None = None
-        self._hb_gen = 0
-        self._q_gen = 0
+        self._wake: _Wake | None = None
 
     def __repr__(self) -> str:
         return f"<Session {self.session_id} state={self.state}>"
+
+    def __del__(self) -> None:
+        """Dropped without ``exit()``: the viewer is gone, so the session ends with Exited.
+
+        The scheduler holds sessions weakly (``_Wake``), so a playing session the application
+        dropped is collected here instead of sending heartbeats forever. The events are built
+        now, with the session's last playhead, and delivered through the clock (on the
+        scheduler thread): the garbage collector may run this inside any code, a transport's
+        lock included.
+        """
+        if getattr(self, "state", "ended") in ("idle", "ended") or sys.is_finalizing():
+            return
+        self._tracker = cast("Tracker", _Deferred(self._tracker, self._clock))
+        self.exit()
 
     def __enter__(self) -> Session:
         return self
@@ -947,10 +962,7 @@ class Session:
             self._first_frame = True
             self.stats.startup_time = round((now - self._play_at) * 1000)
         if self._interval > 0:
-            self._hb_gen += 1
-            self._hb_timer = self._clock.call_at(
-                now + self._interval, functools.partial(self._on_heartbeat, self._hb_gen)
-            )
+            self._hb_timer = self._clock.call_at(now + self._interval, self._waker())
 
     def _content_frames(self) -> None:
         now = self._clock.monotonic()
@@ -971,14 +983,11 @@ class Session:
             if timer is not None:
                 timer.cancel()
         self._hb_timer = self._q_timer = None
-        self._hb_gen += 1
-        self._q_gen += 1
 
     def _cancel_quartile_timer(self) -> None:
         if self._q_timer is not None:
             self._q_timer.cancel()
             self._q_timer = None
-        self._q_gen += 1
 
     def _schedule_quartile(self, now: float) -> None:
         """Without ad time updates, quartiles fall due by the clock."""
@@ -987,35 +996,39 @@ class Session:
         threshold = self._quartiles.next_threshold()
         if threshold is None:
             return
-        self._q_gen += 1
         self._q_timer = self._clock.call_at(
-            now + max(0.0, threshold - self._ad_pos),
-            functools.partial(self._on_quartile, self._q_gen),
+            now + max(0.0, threshold - self._ad_pos), self._waker().quartile
         )
 
-    def _on_heartbeat(self, generation: int) -> None:
+    def _waker(self) -> _Wake:
+        wake = self._wake
+        if wake is None:
+            wake = self._wake = _Wake(self)
+        return wake
+
+    # A timer that fired after it was replaced (it was already running when the session
+    # stopped or re-armed its timers) finds a timer of the session that is not yet due.
+
+    def _on_heartbeat(self) -> None:
         with self._lock:
-            if generation != self._hb_gen or self.state not in _FRAMES:
-                return
             timer = self._hb_timer
             now = self._clock.monotonic()
+            if timer is None or now < timer.due or self.state not in _FRAMES:
+                return
             if self.state == "playing":
                 self._emit(Event.CONTENT_PLAYING, self._content_props())
             else:
                 self._emit(Event.AD_PLAYING, self._ad_event_props())
             if self._quality.drops_due(now) and self._first_frame:
                 self._emit_quality(now)
-            due = (timer.due if timer is not None else now) + self._interval
-            self._hb_gen += 1
-            self._hb_timer = self._clock.call_at(
-                due, functools.partial(self._on_heartbeat, self._hb_gen)
-            )
+            self._hb_timer = self._clock.call_at(timer.due + self._interval, self._waker())
 
-    def _on_quartile(self, generation: int) -> None:
+    def _on_quartile(self) -> None:
         with self._lock:
-            if generation != self._q_gen or self.state != "ad_playing":
-                return
+            timer = self._q_timer
             now = self._clock.monotonic()
+            if timer is None or now < timer.due or self.state != "ad_playing":
+                return
             self._ad_pos = self._ad_now(now)
             self._ad_at = now
             self._q_timer = None
@@ -1078,6 +1091,44 @@ class Session:
             props["pod_length"] = self._ad_pod_length
         props["position"] = seconds(self._ad_now())
         return props
+
+
+class _Wake:
+    """What a session's timers hold: a weak reference, so no timer keeps a session alive.
+
+    One per session, made at its first frame; every heartbeat re-arm reuses it (it is the
+    heartbeat callback itself), quartile timers call :meth:`quartile`.
+    """
+
+    __slots__ = ("_session",)
+
+    def __init__(self, session: Session) -> None:
+        self._session = weakref.ref(session)
+
+    def __call__(self) -> None:
+        session = self._session()
+        if session is not None:
+            session._on_heartbeat()
+
+    def quartile(self) -> None:
+        session = self._session()
+        if session is not None:
+            session._on_quartile()
+
+
+class _Deferred:
+    """Stands in for the tracker of a session being collected: delivery goes via the clock."""
+
+    __slots__ = ("_clock", "_tracker")
+
+    def __init__(self, tracker: Tracker, clock: Clock) -> None:
+        self._tracker = tracker
+        self._clock = clock
+
+    def _deliver(self, payload: dict[str, Any], session: Session) -> None:
+        self._clock.call_at(
+            self._clock.monotonic(), functools.partial(self._tracker._deliver, payload, session)
+        )
 
 
 def _parameters(name: str) -> tuple[str, ...]:

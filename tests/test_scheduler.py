@@ -1,0 +1,149 @@
+"""Timers at scale: cancelled timers leave the heap, dropped sessions end, closing ends sessions."""
+
+from __future__ import annotations
+
+import gc
+import time
+import weakref
+
+import playhead
+from playhead import Content
+from playhead.clock import Timer, _TimerHeap
+from tests.conftest import assert_all_valid
+
+EP = Content(asset_id="c1", total_length=600)
+
+
+def test_push_says_whether_the_new_timer_is_the_earliest() -> None:
+    """The scheduler thread is woken only for a timer due before the one it sleeps for."""
+    heap = _TimerHeap()
+    assert heap.push(Timer(10.0, lambda: None))
+    assert not heap.push(Timer(20.0, lambda: None))
+    assert not heap.push(Timer(10.0, lambda: None))  # a tie runs after the earlier one
+    assert heap.push(Timer(5.0, lambda: None))
+
+
+def test_cancelled_timers_do_not_stay_in_the_heap_until_due() -> None:
+    heap = _TimerHeap()
+    timers = [Timer(1000.0 + i, lambda: None) for i in range(1000)]
+    for timer in timers:
+        heap.push(timer)
+    for timer in timers[:900]:
+        timer.cancel()
+        timer.cancel()  # twice counts once
+    heap.push(Timer(5000.0, lambda: None))
+    assert heap.size == 101
+    assert len(heap) == 101
+    assert heap.cancelled == 0
+    assert heap.pop_due(1000.5) is None
+    assert heap.pop_due(1900.0) is timers[900]
+
+
+def test_a_timer_that_ran_is_not_counted_as_cancelled() -> None:
+    clock = playhead.FakeClock()
+    ran: list[int] = []
+    timers = [clock.call_at(i, lambda i=i: ran.append(i)) for i in range(1, 4)]
+    clock.advance(2)
+    for timer in timers:
+        timer.cancel()
+    assert ran == [1, 2]
+    assert clock._timers.cancelled == 1
+    assert clock.pending == 0
+
+
+def test_pause_resume_cycles_leave_no_trail_of_timers() -> None:
+    clock = playhead.FakeClock()
+    tracker = playhead.Tracker(playhead.MemoryTransport(), user_id="u1", clock=clock)
+    session = tracker.session(content=[EP])
+    session.play()
+    for _ in range(1000):
+        session.playing()
+        session.pause()
+    assert clock._timers.size <= 130  # not one per cycle: rebuilt when half are cancelled
+    assert clock.pending == 0
+
+
+def test_a_dropped_playing_session_is_collected_and_ends_with_exited() -> None:
+    memory = playhead.MemoryTransport()
+    tracker = playhead.Tracker(memory, user_id="u1", heartbeat_interval=0.05)
+    session = tracker.session(content=[EP])
+    session.play()
+    session.playing(30)
+    session_id = session.session_id
+    ref = weakref.ref(session)
+    del session
+    gc.collect()
+    assert ref() is None, "the scheduler kept a dropped session alive"
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and memory.payloads[-1]["event"] != playhead.Event.EXITED:
+        time.sleep(0.01)
+    names = [p["event"] for p in memory.payloads]
+    assert names[-1] == playhead.Event.EXITED
+    assert memory.payloads[-1]["properties"]["session_id"] == session_id
+    assert memory.payloads[-1]["properties"]["position"] >= 30
+    time.sleep(0.2)  # no heartbeat after the end
+    assert [p["event"] for p in memory.payloads] == names
+    assert_all_valid(memory.payloads)
+
+
+def test_a_dropped_session_on_the_fake_clock_ends_when_the_clock_moves() -> None:
+    clock = playhead.FakeClock()
+    memory = playhead.MemoryTransport()
+    tracker = playhead.Tracker(memory, user_id="u1", clock=clock)
+    session = tracker.session(content=[EP])
+    session.play()
+    session.playing(0)
+    clock.advance(12)
+    del session
+    clock.advance(0)
+    names = [p["event"] for p in memory.payloads]
+    assert names == [
+        playhead.Event.PLAYBACK_STARTED,
+        playhead.Event.CONTENT_STARTED,
+        playhead.Event.CONTENT_PLAYING,
+        playhead.Event.EXITED,
+    ]
+    assert memory.payloads[-1]["properties"]["position"] == 12
+    clock.advance(60)
+    assert len(memory.payloads) == 4
+
+
+def test_dropped_sessions_that_never_started_or_ended_emit_nothing() -> None:
+    clock = playhead.FakeClock()
+    memory = playhead.MemoryTransport()
+    tracker = playhead.Tracker(memory, user_id="u1", clock=clock)
+    idle = tracker.session(content=[EP])
+    done = tracker.session(content=[EP])
+    done.play()
+    done.exit()
+    count = len(memory.payloads)
+    del idle, done
+    clock.advance(1)
+    assert len(memory.payloads) == count
+
+
+def test_closing_the_tracker_ends_its_open_sessions() -> None:
+    clock = playhead.FakeClock()
+    memory = playhead.MemoryTransport()
+    tracker = playhead.Tracker(memory, user_id="u1", clock=clock)
+    playing = tracker.session(content=[EP])
+    playing.play()
+    playing.playing(0)
+    paused = tracker.session(content=[EP])
+    paused.play()
+    paused.playing(0)
+    paused.pause()
+    finished = tracker.session(content=[EP])
+    finished.play()
+    finished.exit()
+    clock.advance(5)
+    tracker.close()
+    exits = [
+        p["properties"]["session_id"]
+        for p in memory.payloads
+        if p["event"] == "Video Playback Exited"
+    ]
+    assert sorted(exits) == sorted([playing.session_id, paused.session_id, finished.session_id])
+    assert playing.state == paused.state == "ended"
+    clock.advance(60)
+    assert not [p for p in memory.payloads if p["event"] == "Video Content Playing"]
