@@ -3,24 +3,41 @@
 from __future__ import annotations
 
 import gc
+import threading
 import time
 import weakref
 
 import playhead
 from playhead import Content
-from playhead.clock import Timer, _TimerHeap
+from playhead.clock import Timer, _Scheduler, _TimerHeap
 from tests.conftest import assert_all_valid
 
 EP = Content(asset_id="c1", total_length=600)
 
 
-def test_push_says_whether_the_new_timer_is_the_earliest() -> None:
-    """The scheduler thread is woken only for a timer due before the one it sleeps for."""
-    heap = _TimerHeap()
-    assert heap.push(Timer(10.0, lambda: None))
-    assert not heap.push(Timer(20.0, lambda: None))
-    assert not heap.push(Timer(10.0, lambda: None))  # a tie runs after the earlier one
-    assert heap.push(Timer(5.0, lambda: None))
+def test_the_scheduler_thread_is_woken_only_for_an_earlier_timer() -> None:
+    scheduler = _Scheduler()  # its own thread, so the process's timers do not interfere
+    first = scheduler.call_at(time.monotonic() + 600, lambda: None)
+    assert scheduler._thread is not None
+    scheduler._thread.name = "test-scheduler"  # not the process's: other tests count those
+    deadline = time.monotonic() + 5
+    while scheduler._wakes_at != first.due and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert scheduler._wakes_at == first.due  # asleep until the earliest timer
+    notified: list[int] = []
+    notify = scheduler._lock.notify
+    scheduler._lock.notify = lambda n=1: (notified.append(n), notify(n))  # type: ignore[method-assign]
+    later = scheduler.call_at(first.due + 10, lambda: None)
+    assert notified == []
+    ran = threading.Event()
+    scheduler.call_at(time.monotonic() + 0.05, ran.set)
+    assert notified == [1]
+    assert ran.wait(5)
+    while scheduler._wakes_at != first.due and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert scheduler._wakes_at == first.due  # back to sleep until the first one
+    first.cancel()
+    later.cancel()
 
 
 def test_cancelled_timers_do_not_stay_in_the_heap_until_due() -> None:

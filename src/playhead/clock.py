@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 import os
 import threading
 import time
@@ -80,14 +81,12 @@ class _TimerHeap:
         self._counter = itertools.count()
         self.cancelled = 0
 
-    def push(self, timer: Timer) -> bool:
-        """Add ``timer``; True if it is now the earliest."""
+    def push(self, timer: Timer) -> None:
         timer._heap = self
         heap = self._heap
         if self.cancelled > 64 and self.cancelled * 2 > len(heap):
             self._rebuild()
         heapq.heappush(heap, (timer.due, next(self._counter), timer))
-        return heap[0][2] is timer
 
     def _rebuild(self) -> None:
         live = [entry for entry in self._heap if not entry[2].cancelled]
@@ -111,6 +110,19 @@ class _TimerHeap:
         timer._heap = None  # it runs now: cancelling it from here on changes no count
         return timer
 
+    def pop_all_due(self, now: float, out: list[Timer]) -> None:
+        """Move every live timer due by ``now`` to ``out``, in due order."""
+        heap = self._heap
+        pop = heapq.heappop
+        while heap and heap[0][0] <= now:
+            timer = pop(heap)[2]
+            timer._heap = None
+            if timer.cancelled:
+                if self.cancelled > 0:
+                    self.cancelled -= 1
+            else:
+                out.append(timer)
+
     @property
     def size(self) -> int:
         """Entries held, cancelled ones included (what the rebuild keeps in check)."""
@@ -122,9 +134,10 @@ class _TimerHeap:
 
 def _run(timer: Timer) -> None:
     callback = timer.callback
-    if callback is None or timer.cancelled:
+    if callback is None:  # cancelled
         return
-    timer.cancel()
+    timer.cancelled = True  # it has run: cancel() is a no-op from here on
+    timer.callback = None
     try:
         callback()
     except Exception:  # a timer must never kill the scheduler or a test's advance()
@@ -134,7 +147,8 @@ def _run(timer: Timer) -> None:
 class _Scheduler:
     """The single daemon thread that runs every real-clock timer of the process.
 
-    It is woken only when a new timer is due before the one it sleeps for, and it runs every
+    It is woken only when a new timer is due before the time it sleeps until (a notify hands
+    the GIL over and can cost the caller a switch interval, milliseconds), and it runs every
     timer that is due in one pass. It holds timers, and timers hold what their owner gave them:
     sessions give a weak reference (see ``Session._wake``), so a playing session that the
     application dropped is collected instead of living on through its heartbeat.
@@ -146,11 +160,16 @@ class _Scheduler:
         self._lock = threading.Condition(threading.RLock())
         self._timers = _TimerHeap()
         self._thread: threading.Thread | None = None
+        # When the thread wakes by itself: +inf asleep with nothing due, -inf awake (it looks
+        # at the heap again before it sleeps).
+        self._wakes_at = math.inf
 
     def call_at(self, due: float, callback: Callable[[], None]) -> Timer:
         timer = Timer(due, callback)
         with self._lock:
-            if self._timers.push(timer):
+            self._timers.push(timer)
+            if due < self._wakes_at:
+                self._wakes_at = -math.inf
                 self._lock.notify()
             if self._thread is None:
                 self._thread = threading.Thread(
@@ -164,14 +183,12 @@ class _Scheduler:
         while True:
             with self._lock:
                 now = time.monotonic()
-                pop_due = self._timers.pop_due
-                timer = pop_due(now)
-                while timer is not None:
-                    due_now.append(timer)
-                    timer = pop_due(now)
+                self._timers.pop_all_due(now, due_now)
                 if not due_now:
                     due = self._timers.next_due()
+                    self._wakes_at = math.inf if due is None else due
                     self._lock.wait(None if due is None else max(0.0, due - now))
+                    self._wakes_at = -math.inf
                     continue
             for timer in due_now:
                 _run(timer)
@@ -181,6 +198,7 @@ class _Scheduler:
         # The child inherits the heap but not the thread; start afresh, lock included.
         self._lock = threading.Condition(threading.RLock())
         self._thread = None
+        self._wakes_at = math.inf
 
 
 _SCHEDULER = _Scheduler()
