@@ -14,6 +14,7 @@ heartbeats fire on the scheduler thread; one lock per session serialises them.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import math
@@ -228,7 +229,8 @@ class Session:
         if getattr(self, "state", "ended") in ("idle", "ended") or sys.is_finalizing():
             return
         self._tracker = cast("Tracker", _Deferred(self._tracker, self._clock))
-        self.exit()
+        with contextlib.suppress(CallbackError):  # strict mode: a finaliser may not raise
+            self.exit()
 
     def __enter__(self) -> Session:
         return self
