@@ -85,6 +85,11 @@ class Collector:
     def reset(self) -> None:
         self.http.post(self.url + "/reset").raise_for_status()
 
+    def arrived(self, name: str, count: int, timeout: float = 120) -> None:
+        """Wait for ``count`` events; a run that loses some is reported, not hidden."""
+        if not self.wait_for(count, timeout):
+            INCOMPLETE.append(f"{name}: {self.count():,} of {count:,} arrived in {timeout:g} s")
+
     def wait_for(self, count: int, timeout: float) -> bool:
         end = time.monotonic() + timeout
         while time.monotonic() < end:
@@ -98,6 +103,8 @@ class Collector:
         self.proc.stdin.close()
         self.proc.wait(10)
 
+
+INCOMPLETE: list[str] = []
 
 _REFUSING = socket.socket()  # bound, never listening: every connection is refused
 _REFUSING.bind(("127.0.0.1", 0))
@@ -134,10 +141,9 @@ def ours_eps(collector: Collector, n: int, **options: Any) -> float:
     started = time.perf_counter()
     for i in range(n):
         transport.send(payload(i))
-    ok = collector.wait_for(n, timeout=300)
+    collector.arrived(f"HttpTransport {options}", n)
     elapsed = time.perf_counter() - started
     transport.close(5)
-    assert ok, "not everything arrived"
     return n / elapsed
 
 
@@ -164,10 +170,9 @@ def ours_async_eps(collector: Collector, n: int) -> float:
             if i % 1000 == 999:
                 await asyncio.sleep(0)  # a loop that also does other work
         await transport.aflush(300)
-        ok = await asyncio.to_thread(collector.wait_for, n, 300)
+        await asyncio.to_thread(collector.arrived, "AsyncHttpTransport", n)
         elapsed = time.perf_counter() - started
         await transport.aclose(5)
-        assert ok, "not everything arrived"
         return n / elapsed
 
     return asyncio.run(run())
@@ -193,10 +198,9 @@ def cio_eps(collector: Collector, n: int) -> float:
     started = time.perf_counter()
     for i in range(n):
         cio_track(client, i)
-    ok = collector.wait_for(n, timeout=300)
+    collector.arrived("Customer.io", n)
     elapsed = time.perf_counter() - started
     client.shutdown()
-    assert ok, "not everything arrived"
     return n / elapsed
 
 
@@ -222,7 +226,7 @@ def ours_callbacks_us(collector: Collector | None, n: int) -> float:
         playing()
     cost = (time.perf_counter() - started) / (n // 2 * 2) * 1e6
     if collector is not None:
-        assert collector.wait_for(n // 2 * 2 + 3, timeout=300), "not everything arrived"
+        collector.arrived("callbacks, live sink", n // 2 * 2 + 3)
         transport.close(5)
     else:
         transport.close(0.01)
@@ -241,7 +245,7 @@ def cio_tracks_us(collector: Collector | None, n: int) -> float:
         cio_track(client, i)
     cost = (time.perf_counter() - started) / n * 1e6
     if collector is not None:
-        assert collector.wait_for(n, timeout=300), "not everything arrived"
+        collector.arrived("Customer.io track(), live sink", n)
         client.shutdown()
     return cost
 
@@ -271,7 +275,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=None)
     args = parser.parse_args()
     n = args.events or (300 if args.quick else 20_000)
-    rounds = args.rounds or (1 if args.quick else 5)
+    rounds = args.rounds or (1 if args.quick else 3)
     n_sync = max(50, n // 10)  # fsync per event: a tenth of the events, same events/s figure
     calls = max(300, n // 2)
     memory_events, settle = (500, 0.2) if args.quick else (5_000, 1.0)
@@ -336,7 +340,10 @@ def main() -> int:
         f"  memory per queued event: playhead {ours_mem:,.0f} B"
         + (f", Customer.io {their_mem:,.0f} B" if their_mem is not None else "")
     )
-    print(f"  duplicates seen by the collector: {duplicates}\n")
+    print(f"  duplicates seen by the collector: {duplicates}")
+    for note in INCOMPLETE:
+        print(f"  INCOMPLETE RUN (its figure counts the whole wait): {note}")
+    print()
 
     def versus(name: str, target: float, label: str) -> None:
         if not have_cio:
