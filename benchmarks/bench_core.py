@@ -329,25 +329,14 @@ def creation_as_sessions_grow(levels: list[int]) -> dict[int, float]:
     return figures
 
 
-def import_cost(statement: str, rounds: int) -> list[float]:
-    """Per round: ms of ``-X importtime`` self times for ``statement`` less those of ``pass``."""
-
-    def total(code: str) -> float:
-        run = subprocess.run(
-            [sys.executable, "-X", "importtime", "-c", code],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        micros = 0
-        for line in run.stderr.splitlines():
-            if line.startswith("import time:") and "|" in line:
-                field = line.split(":", 1)[1].split("|")[0].strip()
-                if field.isdigit():
-                    micros += int(field)
-        return micros / 1000
-
-    return [total(statement) - total("pass") for _ in range(rounds)]
+def import_ms(module: str) -> float:
+    """ms to import ``module`` in a fresh interpreter (timed inside it)."""
+    code = (
+        "import time; start = time.perf_counter(); "
+        f"import {module}; print((time.perf_counter() - start) * 1000)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(run.stdout)
 
 
 # ------------------------------------------------------------------ main
@@ -478,9 +467,13 @@ def main() -> int:
     )
 
     import_rounds = 1 if quick else 9
-    ours = import_cost("import playhead", import_rounds)
+    imports: dict[str, Callable[[], float]] = {"playhead": lambda: import_ms("playhead")}
     if CioClient is not None:
-        cio = import_cost("import customerio.analytics", import_rounds)
+        imports["customerio.analytics"] = lambda: import_ms("customerio.analytics")
+    times = interleaved(imports, import_rounds)
+    ours = times["playhead"]
+    if CioClient is not None:
+        cio = times["customerio.analytics"]
         ratios = paired(ours, cio)
         print(
             goal(
