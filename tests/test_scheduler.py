@@ -7,9 +7,11 @@ import threading
 import time
 import weakref
 
+import pytest
+
 import playhead
 from playhead import Content
-from playhead.clock import Timer, _Scheduler, _TimerHeap
+from playhead.clock import COALESCE, Timer, _Scheduler, _TimerHeap, _TimerWheel
 from tests.conftest import assert_all_valid
 
 EP = Content(asset_id="c1", total_length=600)
@@ -21,9 +23,10 @@ def test_the_scheduler_thread_is_woken_only_for_an_earlier_timer() -> None:
     assert scheduler._thread is not None
     scheduler._thread.name = "test-scheduler"  # not the process's: other tests count those
     deadline = time.monotonic() + 5
-    while scheduler._wakes_at != first.due and time.monotonic() < deadline:
+    first_run = first.due - first.due % COALESCE + COALESCE  # the end of its slot
+    while scheduler._wakes_at != pytest.approx(first_run) and time.monotonic() < deadline:
         time.sleep(0.005)
-    assert scheduler._wakes_at == first.due  # asleep until the earliest timer
+    assert scheduler._wakes_at == pytest.approx(first_run)  # asleep until the earliest slot
     notified: list[int] = []
     notify = scheduler._lock.notify
     scheduler._lock.notify = lambda n=1: (notified.append(n), notify(n))  # type: ignore[method-assign]
@@ -33,9 +36,9 @@ def test_the_scheduler_thread_is_woken_only_for_an_earlier_timer() -> None:
     scheduler.call_at(time.monotonic() + 0.05, ran.set)
     assert notified == [1]
     assert ran.wait(5)
-    while scheduler._wakes_at != first.due and time.monotonic() < deadline:
+    while scheduler._wakes_at != pytest.approx(first_run) and time.monotonic() < deadline:
         time.sleep(0.005)
-    assert scheduler._wakes_at == first.due  # back to sleep until the first one
+    assert scheduler._wakes_at == pytest.approx(first_run)  # back to sleep until the first
     first.cancel()
     later.cancel()
 
@@ -54,6 +57,41 @@ def test_cancelled_timers_do_not_stay_in_the_heap_until_due() -> None:
     assert heap.cancelled == 0
     assert heap.pop_due(1000.5) is None
     assert heap.pop_due(1900.0) is timers[900]
+
+
+def test_the_wheel_runs_each_slot_when_it_ends_in_due_order() -> None:
+    wheel = _TimerWheel(0.01)
+    late, early, tie = Timer(1.004, lambda: None), Timer(1.001, lambda: None), None
+    assert wheel.push(late) == pytest.approx(1.01)
+    assert wheel.push(early) == pytest.approx(1.01)
+    tie = Timer(1.004, lambda: None)
+    wheel.push(tie)
+    later = Timer(1.5, lambda: None)
+    wheel.push(later)
+    out: list[Timer] = []
+    wheel.pop_all_due(1.009, out)
+    assert out == []
+    wheel.pop_all_due(1.0101, out)
+    assert out == [early, late, tie]
+    assert wheel.next_run() == pytest.approx(1.51)
+    later.cancel()
+    wheel.pop_all_due(2.0, out)
+    assert out == [early, late, tie]
+    assert wheel.size == 0
+    assert wheel.cancelled == 0
+
+
+def test_cancelled_timers_leave_the_wheel_before_they_fall_due() -> None:
+    wheel = _TimerWheel(0.01)
+    timers = [Timer(100.0 + i * 0.01, lambda: None) for i in range(1000)]
+    for timer in timers:
+        wheel.push(timer)
+    for timer in timers[:900]:
+        timer.cancel()
+    wheel.push(Timer(500.0, lambda: None))
+    assert wheel.size == 101
+    assert wheel.cancelled == 0
+    assert wheel.next_run() == pytest.approx(timers[900].due + 0.01, abs=0.011)
 
 
 def test_a_timer_that_ran_is_not_counted_as_cancelled() -> None:
