@@ -11,7 +11,7 @@ import pytest
 
 import playhead
 from playhead import Content
-from playhead.clock import COALESCE, Timer, _Scheduler, _TimerHeap, _TimerWheel
+from playhead.clock import COALESCE, Timer, _Scheduler, _TimerHeap, _TimerWheel, call_again
 from tests.conftest import assert_all_valid
 
 EP = Content(asset_id="c1", total_length=600)
@@ -202,3 +202,59 @@ def test_closing_the_tracker_ends_its_open_sessions() -> None:
     assert playing.state == paused.state == "ended"
     clock.advance(60)
     assert not [p for p in memory.payloads if p["event"] == "Video Content Playing"]
+
+
+def test_a_heartbeat_re_arms_the_same_timer() -> None:
+    """One timer per playing session for good, on both built-in clocks."""
+    clock = playhead.FakeClock()
+    tracker = playhead.Tracker(playhead.MemoryTransport(), user_id="u1", clock=clock)
+    session = tracker.session(content=[EP])
+    session.play()
+    session.playing(0)
+    timer = session._hb_timer
+    clock.advance(35)
+    assert session._hb_timer is timer
+    assert clock.pending == 1
+    session.pause()
+    session.playing()
+    assert session._hb_timer is not timer  # the cancelled one may still sit in the heap
+    assert clock.pending == 1
+
+
+def test_call_again_on_a_clock_of_ones_own_is_call_at() -> None:
+    class OwnClock:
+        def __init__(self) -> None:
+            self.calls: list[float] = []
+
+        def now(self) -> float:
+            return 0.0
+
+        def monotonic(self) -> float:
+            return 0.0
+
+        def call_at(self, due: float, callback: object) -> Timer:
+            self.calls.append(due)
+            return Timer(due, lambda: None)
+
+    own = OwnClock()
+    old = Timer(1.0, lambda: None)
+    old.cancel()
+    new = call_again(own, old, 11.0, lambda: None)
+    assert new is not old
+    assert own.calls == [11.0]
+
+
+def test_a_real_clock_timer_is_re_armed_only_once_it_has_run() -> None:
+    clock = playhead.SystemClock()
+    ran = threading.Event()
+    timer = clock.call_at(time.monotonic() + 0.01, ran.set)
+    pending = call_again(clock, timer, time.monotonic() + 60, lambda: None)
+    assert pending is not timer  # it has not run yet: a new one
+    pending.cancel()
+    assert ran.wait(5)
+    deadline = time.monotonic() + 5
+    while timer._heap is not None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    again = threading.Event()
+    assert call_again(clock, timer, time.monotonic() + 0.01, again.set) is timer
+    assert again.wait(5)

@@ -120,6 +120,27 @@ class _TimerHeap:
         return sum(1 for _, _, t in self._heap if not t.cancelled)
 
 
+def _reusable(timer: Timer) -> bool:
+    """A timer that has run (or was cancelled and dropped) and that no heap or wheel holds."""
+    return timer.cancelled and timer._heap is None
+
+
+def call_again(clock: Clock, timer: Timer, due: float, callback: Callable[[], None]) -> Timer:
+    """``clock.call_at(due, callback)``, re-arming ``timer`` itself when it has run.
+
+    What a heartbeat does every 10 s: on the built-in clocks the session keeps one Timer for
+    good instead of a new one per beat (each of which lived long enough to reach the garbage
+    collector's oldest generation and bring on its full collections sooner). Other clocks get
+    a plain ``call_at``.
+    """
+    rearm: Callable[[Timer, float, Callable[[], None]], Timer] | None = getattr(
+        clock, "_rearm", None
+    )
+    if rearm is None:
+        return clock.call_at(due, callback)
+    return rearm(timer, due, callback)
+
+
 def _due(timer: Timer) -> float:
     return timer.due
 
@@ -241,15 +262,28 @@ class _Scheduler:
     def call_at(self, due: float, callback: Callable[[], None]) -> Timer:
         timer = Timer(due, callback)
         with self._lock:
-            if self._timers.push(timer) < self._wakes_at:
-                self._wakes_at = -math.inf
-                self._lock.notify()
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._loop, name="playhead-scheduler", daemon=True
-                )
-                self._thread.start()
+            self._push(timer)
         return timer
+
+    def rearm(self, timer: Timer, due: float, callback: Callable[[], None]) -> Timer:
+        with self._lock:
+            if _reusable(timer):
+                timer.due, timer.callback, timer.cancelled = due, callback, False
+            else:
+                timer = Timer(due, callback)
+            self._push(timer)
+        return timer
+
+    def _push(self, timer: Timer) -> None:
+        # lock held by the caller
+        if self._timers.push(timer) < self._wakes_at:
+            self._wakes_at = -math.inf
+            self._lock.notify()
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._loop, name="playhead-scheduler", daemon=True
+            )
+            self._thread.start()
 
     def _loop(self) -> None:
         due_now: list[Timer] = []
@@ -295,6 +329,9 @@ class SystemClock:
 
     def call_at(self, due: float, callback: Callable[[], None]) -> Timer:
         return _SCHEDULER.call_at(due, callback)
+
+    def _rearm(self, timer: Timer, due: float, callback: Callable[[], None]) -> Timer:
+        return _SCHEDULER.rearm(timer, due, callback)
 
     def __repr__(self) -> str:
         return "SystemClock()"
@@ -371,6 +408,13 @@ class FakeClock:
 
     def call_at(self, due: float, callback: Callable[[], None]) -> Timer:
         timer = Timer(due, callback)
+        self._timers.push(timer)
+        return timer
+
+    def _rearm(self, timer: Timer, due: float, callback: Callable[[], None]) -> Timer:
+        if not _reusable(timer):
+            return self.call_at(due, callback)
+        timer.due, timer.callback, timer.cancelled = due, callback, False
         self._timers.push(timer)
         return timer
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from playhead._dispatch import DISPATCH
 from playhead._logging import get_logger
+from playhead.clock import call_again
 from playhead.errors import CallbackError, ConfigurationError
 from playhead.machine import AD_STATES, MachineError
 from playhead.model import Ad, AdBreak, AdType, Content
@@ -1023,7 +1024,9 @@ class Session:
                 self._emit(Event.AD_PLAYING, self._ad_event_props())
             if self._quality.drops_due(now) and self._first_frame:
                 self._emit_quality(now)
-            self._hb_timer = self._clock.call_at(timer.due + self._interval, self._waker())
+            self._hb_timer = call_again(
+                self._clock, timer, timer.due + self._interval, self._waker()
+            )
 
     def _on_quartile(self) -> None:
         with self._lock:
