@@ -10,7 +10,7 @@ them, so each file reads top to bottom: the rules' side here, the player's side 
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, cast
 
 from playhead.ads import AdCursor
 from playhead.clock import Clock
@@ -22,7 +22,7 @@ from playhead.positions import seconds
 from playhead.properties import PlaybackProperties
 from playhead.quality import QualityState
 from playhead.stats import SessionStats
-from playhead.windows import Hold, IdleWatch, Ticker
+from playhead.windows import Hold, IdleWatch, Ticker, Timed, Wake
 
 __all__ = ["Actions"]
 
@@ -35,6 +35,7 @@ class Actions:
     """The guards and actions of the rule table, and the payloads they send."""
 
     __slots__ = (
+        "__weakref__",
         "_ads",
         "_beat",
         "_clock",
@@ -64,6 +65,7 @@ class Actions:
         "_stats",
         "_strict",
         "_tracker",
+        "_wake",
         "_xy",
         "session_id",
         "state",
@@ -99,6 +101,7 @@ class Actions:
     _startup_reported: bool
     _stats: SessionStats
     _tracker: Any
+    _wake: Wake | None
     _xy: Playheads
 
     # ------------------------------------------------------------------ playheads now
@@ -397,7 +400,7 @@ class Actions:
             self._first_frame = True
             self._stats.startup_time = round((now - self._play_at) * 1000)
         if self._interval > 0:
-            self._beat.start(self._clock, now + self._interval, self._on_heartbeat)
+            self._beat.start(self._clock, now + self._interval, self._waker())
         return resumed
 
     def _content_frames(self) -> None:
@@ -417,7 +420,7 @@ class Actions:
         self._schedule_quartile(now)
 
     def _stop_timers(self) -> None:
-        # Only a pending timer needs stopping (and its generation moved on): most have none.
+        # Only a pending timer needs stopping: most sessions have none.
         if self._beat.timer is not None:
             self._beat.stop()
         if self._quartile_timer.timer is not None:
@@ -431,27 +434,32 @@ class Actions:
         if threshold is None:
             return
         due = now + max(0.0, threshold - self._xy.ad_pos)
-        self._quartile_timer.start(self._clock, due, self._on_quartile)
+        self._quartile_timer.start(self._clock, due, self._waker().quartile)
 
-    def _on_heartbeat(self, generation: int) -> None:
+    def _waker(self) -> Wake:
+        wake = self._wake
+        if wake is None:
+            wake = self._wake = Wake(cast("Timed", self))  # the Session that this is a half of
+        return wake
+
+    def _on_heartbeat(self) -> None:
         with self._lock:
-            if not self._beat.current(generation) or self.state not in ("playing", "ad_playing"):
-                return
             now = self._clock.monotonic()
+            if not self._beat.current(now) or self.state not in ("playing", "ad_playing"):
+                return
             if self.state == "playing":
                 self._emit(Event.CONTENT_PLAYING, self._content_props())
             else:
                 self._emit_ad_heartbeat(now)
             if self._quality.drops_due(now) and self._first_frame:
                 self._emit_quality(now)
-            due = self._beat.due(now) + self._interval
-            self._beat.start(self._clock, due, self._on_heartbeat)
+            self._beat.again(self._clock, self._beat.due(now) + self._interval, self._waker())
 
-    def _on_quartile(self, generation: int) -> None:
+    def _on_quartile(self) -> None:
         with self._lock:
-            if not self._quartile_timer.current(generation) or self.state != "ad_playing":
-                return
             now = self._clock.monotonic()
+            if not self._quartile_timer.current(now) or self.state != "ad_playing":
+                return
             self._xy.report_ad(self._ad_now(now), now)
             self._quartile_timer.timer = None
             if self._ads.playing_at != now:  # a heartbeat at this instant carried it already

@@ -20,20 +20,23 @@ actions (``_emit_*`` and friends, named in the rule table) live in :mod:`playhea
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
+import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 
 from playhead._actions import Actions
+from playhead._dispatch import DISPATCH
 from playhead._logging import get_logger
 from playhead.ads import AdCursor, ad_metadata_problem
 from playhead.errors import CallbackError, ConfigurationError
 from playhead.frames import Playheads
-from playhead.machine import AD_STATES, EVENTS, IDLE_STATES, MachineError
+from playhead.machine import AD_STATES, IDLE_STATES, MachineError
 from playhead.model import AdBreak, Content
 from playhead.payload import message_id
 from playhead.playlist import Playlist
@@ -44,6 +47,7 @@ from playhead.stats import SessionStats
 from playhead.windows import Hold, IdleWatch, Ticker
 
 if TYPE_CHECKING:
+    from playhead.clock import Clock
     from playhead.tracker import Tracker
 
 __all__ = ["RAW_CALLBACKS", "Session"]
@@ -141,9 +145,25 @@ class Session(Actions):
         self._next: Any = None
         self._from = "idle"
         self._since = self._clock.monotonic()
+        self._wake = None
 
     def __repr__(self) -> str:
         return f"<Session {self.session_id} state={self.state}>"
+
+    def __del__(self) -> None:
+        """Dropped without ``exit()``: the viewer is gone, so the session ends with Exited.
+
+        Timers hold sessions weakly (:class:`~playhead.windows.Wake`), so a playing session the
+        application dropped is collected here instead of sending heartbeats forever. The events
+        are built now, with the session's last playhead, and delivered through the clock (on
+        the scheduler thread): the garbage collector may run this inside any code, a
+        transport's lock included.
+        """
+        if getattr(self, "state", "ended") in ("idle", "ended") or sys.is_finalizing():
+            return
+        self._tracker = cast("Tracker", _Deferred(self._tracker, self._clock))
+        with contextlib.suppress(CallbackError):  # strict mode: a finaliser may not raise
+            self.exit()
 
     def __enter__(self) -> Session:
         return self
@@ -473,7 +493,7 @@ class Session(Actions):
         self._xy.freeze(now, old == "playing", old == "ad_playing")  # every event: one instant
         self._from = old
         try:
-            done: bool = EVENTS[trigger].trigger(self)
+            done = DISPATCH.trigger(self, trigger)
         except MachineError:
             self._ignore(call, f"not valid in state {old!r}")
             return False
@@ -492,7 +512,7 @@ class Session(Actions):
             elif new in IDLE_STATES and old not in IDLE_STATES:
                 due = self._idle.entered(now)
                 if due is not None:
-                    self._idle.timer = self._clock.call_at(due, self._on_idle_timeout)
+                    self._idle.timer = self._clock.call_at(due, self._waker().idle)
         return True
 
     def _ignore(self, call: str, reason: str, *, duplicate: bool = False) -> None:
@@ -570,7 +590,7 @@ class Session(Actions):
         """Hold ``trigger`` back for ``window`` seconds: what comes next may change its meaning."""
         now = self._clock.monotonic()
         self._hold.hold(trigger, now, self._clock.now())
-        self._hold.start(self._clock, now + window, self._on_hold_timeout)
+        self._hold.start(self._clock, now + window, self._waker().hold)
 
     def _settle_hold(self, call: str) -> None:
         """A callback arrives while a trigger is held: keep it, drop it, or release it first."""
@@ -596,9 +616,9 @@ class Session(Actions):
         finally:
             self._landing = self._emit_at = None
 
-    def _on_hold_timeout(self, generation: int) -> None:
+    def _on_hold_timeout(self) -> None:
         with self._lock:
-            if self._hold.current(generation):
+            if self._hold.current(self._clock.monotonic()):
                 self._hold.timer = None
                 self._release_hold()
 
@@ -610,7 +630,26 @@ class Session(Actions):
             if verdict == 0.0:
                 self._fire("idle_out", "idle_timeout")
             elif verdict is not None:
-                idle.timer = self._clock.call_at(verdict, self._on_idle_timeout)
+                idle.timer = self._clock.call_at(verdict, self._waker().idle)
+
+
+class _Deferred:
+    """Stands in for the tracker of a session being collected: delivery goes via the clock."""
+
+    __slots__ = ("_clock", "_tracker")
+
+    def __init__(self, tracker: Tracker, clock: Clock) -> None:
+        self._tracker = tracker
+        self._clock = clock
+
+    def _deliver(self, payload: dict[str, Any], session: Session) -> bool:
+        tracker = self._tracker
+
+        def deliver() -> None:
+            tracker._deliver(payload, session)
+
+        self._clock.call_at(self._clock.monotonic(), deliver)
+        return True
 
 
 def _parameters(name: str) -> tuple[str, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Iterable, Mapping
 from types import TracebackType
 from typing import Any, TypeVar
@@ -145,6 +146,8 @@ class Tracker:
             integrations=integrations,
         )
         self.send_failures = 0
+        # Weakly: the application owns its sessions; close() ends the ones still open.
+        self._sessions: weakref.WeakSet[Session] = weakref.WeakSet()
 
     def session(
         self,
@@ -161,7 +164,7 @@ class Tracker:
         ad pods; both may be left empty and described as they start. ``properties`` are extra
         playback properties for this session's playback events.
         """
-        return Session(
+        session = Session(
             self,
             content,
             ad_breaks,
@@ -169,6 +172,8 @@ class Tracker:
             session_id=session_id,
             properties=properties,
         )
+        self._sessions.add(session)
+        return session
 
     def _deliver(self, payload: Payload, session: Session) -> bool:
         """Send one payload; False (logged and counted) when the transport raised."""
@@ -191,7 +196,9 @@ class Tracker:
         return self.transport.flush(timeout)
 
     def close(self, timeout: float | None = None) -> FlushResult:
-        """Close the transport."""
+        """End every open session with Exited (as ``exit()`` would), then close the transport."""
+        for session in list(self._sessions):
+            session.exit()
         return self.transport.close(timeout)
 
     def __enter__(self: _Self) -> _Self:
