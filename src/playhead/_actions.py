@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from typing import Any, cast
 
-from playhead.ads import AdCursor
+from playhead.ads import NO_ADS, AdCursor
 from playhead.clock import Clock
 from playhead.frames import Playheads
 from playhead.model import AdBreak
@@ -22,7 +22,7 @@ from playhead.positions import seconds
 from playhead.properties import PlaybackProperties
 from playhead.quality import QualityState
 from playhead.stats import SessionStats
-from playhead.windows import Hold, IdleWatch, Ticker, Timed, Wake
+from playhead.windows import NO_TICKER, Hold, IdleWatch, Ticker, Timed, Wake
 
 __all__ = ["Actions"]
 
@@ -255,7 +255,6 @@ class Actions:
         """Playback goes on after an idle end: a new session, the content where it was."""
         self._idle.idled = False
         self.session_id = message_id()
-        self._props.defaults["session_id"] = self.session_id
         self._stats = SessionStats()
         self._since = self._clock.monotonic()
         self._first_frame = self._startup_reported = self._list.started = False
@@ -263,7 +262,7 @@ class Actions:
         self._seek_from_paused = False
         if self._ads.ad is not None:
             self._drop_ad()
-        self._ads.close()
+        self._ads = NO_ADS
 
     def _emit_playback_completed(self) -> None:
         self._emit(Event.PLAYBACK_COMPLETED, self._playback_props())
@@ -305,6 +304,8 @@ class Actions:
     # ------------------------------------------------------------------ ads
 
     def _open_break(self) -> None:
+        if self._ads is NO_ADS:
+            self._ads = AdCursor()
         ads, playlist = self._ads, self._list
         brk = self._next if isinstance(self._next, AdBreak) else None
         if brk is None and ads.brk is not None:  # ad_start() within an open break
@@ -434,6 +435,8 @@ class Actions:
         if threshold is None:
             return
         due = now + max(0.0, threshold - self._xy.ad_pos)
+        if self._quartile_timer is NO_TICKER:
+            self._quartile_timer = Ticker()
         self._quartile_timer.start(self._clock, due, self._waker().quartile)
 
     def _waker(self) -> Wake:
@@ -480,6 +483,7 @@ class Actions:
     ) -> dict[str, Any]:
         quality = self._quality
         props = self._props.build(
+            self.session_id,
             seconds(self._playback_position() if position is None else position),
             self._list.total,
             quality.bitrate,

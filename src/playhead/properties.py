@@ -92,28 +92,33 @@ def check_properties(name: str, properties: Mapping[str, Any] | None) -> dict[st
 
 
 class PlaybackProperties:
-    """What every playback event carries besides positions: the defaults, volume, fullscreen.
+    """What every playback event carries besides positions: the user's, volume, fullscreen.
 
-    ``defaults`` holds ``session_id``, the tracker's and the session's properties, and
-    ``livestream``; :meth:`build` adds the positions, the ids of what plays, and the
-    player's last volume / fullscreen / quality.
+    ``user`` holds the tracker's and the session's properties (the tracker's own mapping,
+    shared, when the session adds none: no dict per session); :meth:`build` adds
+    ``session_id``, ``livestream``, the position and the player's last volume / fullscreen /
+    quality.
     """
 
-    __slots__ = ("defaults", "full_screen", "sound")
+    __slots__ = ("full_screen", "live", "sound", "user")
 
-    def __init__(self, defaults: dict[str, Any]) -> None:
-        self.defaults = defaults
+    def __init__(self, user: Mapping[str, Any], live: bool) -> None:
+        self.user = user
+        self.live = live
         self.sound: int | None = None
         self.full_screen: bool | None = None
 
     def build(
         self,
+        session_id: str,
         position: int,
         total: float | None,
         bitrate: int | None,
         framerate: int | None,
     ) -> dict[str, Any]:
-        props = self.defaults.copy()
+        props: dict[str, Any] = {"session_id": session_id}
+        props.update(self.user)
+        props["livestream"] = self.live
         props["position"] = position
         if total is not None:
             props["total_length"] = int(total)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import weakref
 from collections.abc import Iterable, Mapping
 from types import TracebackType
 from typing import Any, TypeVar
@@ -16,6 +15,7 @@ from playhead.payload import PayloadFactory
 from playhead.properties import check_properties
 from playhead.session import Session
 from playhead.transports.base import FlushResult, Payload, Transport
+from playhead.windows import Wake
 
 __all__ = ["Tracker"]
 
@@ -146,8 +146,9 @@ class Tracker:
             integrations=integrations,
         )
         self.send_failures = 0
-        # Weakly: the application owns its sessions; close() ends the ones still open.
-        self._sessions: weakref.WeakSet[Session] = weakref.WeakSet()
+        # The started sessions not yet ended, by the weak handle their timers hold (a set of
+        # those costs less than a WeakSet): close() ends the ones still open.
+        self._open: set[Wake] = set()
 
     def session(
         self,
@@ -164,7 +165,7 @@ class Tracker:
         ad pods; both may be left empty and described as they start. ``properties`` are extra
         playback properties for this session's playback events.
         """
-        session = Session(
+        return Session(
             self,
             content,
             ad_breaks,
@@ -172,8 +173,6 @@ class Tracker:
             session_id=session_id,
             properties=properties,
         )
-        self._sessions.add(session)
-        return session
 
     def _deliver(self, payload: Payload, session: Session) -> bool:
         """Send one payload; False (logged and counted) when the transport raised."""
@@ -197,8 +196,10 @@ class Tracker:
 
     def close(self, timeout: float | None = None) -> FlushResult:
         """End every open session with Exited (as ``exit()`` would), then close the transport."""
-        for session in list(self._sessions):
-            session.exit()
+        for wake in list(self._open):
+            session = wake.owner()
+            if isinstance(session, Session):
+                session.exit()
         return self.transport.close(timeout)
 
     def __enter__(self: _Self) -> _Self:

@@ -13,7 +13,16 @@ from typing import Protocol
 
 from playhead.clock import Clock, Timer, call_again
 
-__all__ = ["KEEP_HOLD", "Hold", "IdleWatch", "Ticker", "Wake"]
+__all__ = [
+    "KEEP_HOLD",
+    "NO_HOLD",
+    "NO_IDLE_WATCH",
+    "NO_TICKER",
+    "Hold",
+    "IdleWatch",
+    "Ticker",
+    "Wake",
+]
 
 
 class Ticker:
@@ -134,6 +143,13 @@ class IdleWatch:
             self.timer = None
 
 
+# What a session holds until it first needs a window of its own: shared, never changed (most
+# sessions never hold a trigger, and many never pause or see an ad's quartiles).
+NO_TICKER = Ticker()
+NO_HOLD = Hold()
+NO_IDLE_WATCH = IdleWatch(None)
+
+
 class Timed(Protocol):
     """What a session's timers call back: one method per kind of timer."""
 
@@ -156,6 +172,10 @@ class Wake:
 
     def __init__(self, owner: Timed) -> None:
         self._owner = weakref.ref(owner)
+
+    def owner(self) -> Timed | None:
+        """The session, or None once it has been collected."""
+        return self._owner()
 
     def __call__(self) -> None:
         owner = self._owner()

@@ -37,14 +37,17 @@ def test_not_a_mapping_or_a_key_that_is_not_a_string() -> None:
 
 
 def test_build_adds_positions_and_what_the_player_last_said() -> None:
-    props = PlaybackProperties({"session_id": "s", "livestream": False})
-    assert props.build(3, None, None, None) == {
+    user = {"video_player": "mpv"}
+    props = PlaybackProperties(user, live=False)
+    assert props.build("s", 3, None, None, None) == {
         "session_id": "s",
+        "video_player": "mpv",
         "livestream": False,
         "position": 3,
     }
+    assert user == {"video_player": "mpv"}  # shared with the tracker: never changed
     props.sound, props.full_screen = 40, True
-    built = props.build(3, 99.9, 2500, 30)
+    built = props.build("s", 3, 99.9, 2500, 30)
     assert built["total_length"] == 99
     assert (built["bitrate"], built["framerate"], built["sound"], built["full_screen"]) == (
         2500, 30, 40, True
