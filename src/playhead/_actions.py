@@ -19,7 +19,7 @@ from playhead.model import AdBreak
 from playhead.payload import Event, PayloadFactory, message_id
 from playhead.playlist import Playlist
 from playhead.positions import seconds
-from playhead.properties import PlaybackProperties
+from playhead.properties import PlaybackProperties, content_properties, playlist_properties
 from playhead.quality import QualityState
 from playhead.stats import SessionStats
 from playhead.windows import NO_TICKER, Hold, IdleWatch, Ticker, Timed, Wake
@@ -152,14 +152,8 @@ class Actions:
     # ------------------------------------------------------------------ playback events
 
     def _emit_playback_started(self) -> None:
-        playlist = self._list
         props = self._playback_props(with_ids=False)
-        props["content_asset_ids"] = [item.asset_id for item in playlist.content]
-        props["content_pod_ids"] = [item.pod_id for item in playlist.content if item.pod_id]
-        if playlist.breaks:
-            props["ad_asset_id"] = [ad.asset_id for brk in playlist.breaks for ad in brk.ads]
-            props["ad_pod_id"] = [brk.pod_id for brk in playlist.breaks]
-        self._emit(Event.PLAYBACK_STARTED, props)
+        self._emit(Event.PLAYBACK_STARTED, playlist_properties(props, self._list))
 
     def _emit_paused(self) -> None:
         if Event.RESUMED in self._pending:
@@ -401,6 +395,8 @@ class Actions:
             self._first_frame = True
             self._stats.startup_time = round((now - self._play_at) * 1000)
         if self._interval > 0:
+            if self._beat is NO_TICKER:
+                self._beat = Ticker()
             self._beat.start(self._clock, now + self._interval, self._waker())
         return resumed
 
@@ -481,33 +477,17 @@ class Actions:
     def _playback_props(
         self, position: float | None = None, *, with_ids: bool = True
     ) -> dict[str, Any]:
-        quality = self._quality
-        props = self._props.build(
+        return self._props.playback(
             self.session_id,
-            seconds(self._playback_position() if position is None else position),
-            self._list.total,
-            quality.bitrate,
-            quality.framerate,
+            self._playback_position() if position is None else position,
+            self._list,
+            self._ads,
+            self._quality,
+            with_ids=with_ids,
         )
-        if with_ids:
-            item = self._list.item
-            if item is not None:
-                props["content_asset_id"] = item.asset_id
-                if item.pod_id:
-                    props["content_pod_id"] = item.pod_id
-            if self._ads.ad is not None:
-                self._ads.add_playback_ids(props)
-        return props
 
     def _content_props(self) -> dict[str, Any]:
-        props: dict[str, Any] = {"session_id": self.session_id}
-        props.update(self._list.item_props)
-        props["position"] = seconds(self._content_now())
-        live = self._list.live
-        if live:
-            props.pop("total_length", None)
-        props["livestream"] = live
-        return props
+        return content_properties(self.session_id, self._list, self._content_now())
 
     def _ad_event_props(self) -> dict[str, Any]:
         return self._ads.event_props(self.session_id, seconds(self._ad_now()))

@@ -46,7 +46,7 @@ from playhead.positions import MAX_SECONDS, check_position, seconds
 from playhead.properties import PlaybackProperties, check_properties
 from playhead.quality import NO_QUALITY, QualityState
 from playhead.stats import SessionStats
-from playhead.windows import NO_HOLD, NO_IDLE_WATCH, NO_TICKER, Hold, IdleWatch, Ticker
+from playhead.windows import NO_HOLD, NO_IDLE_WATCH, NO_TICKER, Hold, IdleWatch
 
 if TYPE_CHECKING:
     from playhead.clock import Clock
@@ -130,7 +130,7 @@ class Session(Actions):
         # Units most sessions never need are shared empty ones until first used.
         self._ads = NO_ADS
         self._quality = NO_QUALITY
-        self._beat = Ticker()
+        self._beat = NO_TICKER
         self._quartile_timer = NO_TICKER
         self._hold = NO_HOLD
         self._idle = NO_IDLE_WATCH
