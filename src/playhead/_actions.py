@@ -16,6 +16,7 @@ from playhead.ads import NO_ADS, AdCursor
 from playhead.clock import Clock
 from playhead.frames import Playheads
 from playhead.model import AdBreak
+from playhead.openends import left_open, owe, settle
 from playhead.payload import Event, PayloadFactory, message_id
 from playhead.playlist import Playlist
 from playhead.positions import seconds
@@ -25,10 +26,6 @@ from playhead.stats import SessionStats
 from playhead.windows import NO_TICKER, Hold, IdleWatch, Ticker, Timed, Wake
 
 __all__ = ["Actions"]
-
-
-def _without(events: tuple[str, ...], event: str) -> tuple[str, ...]:
-    return tuple(e for e in events if e != event)
 
 
 class Actions:
@@ -156,10 +153,9 @@ class Actions:
         self._emit(Event.PLAYBACK_STARTED, playlist_properties(props, self._list))
 
     def _emit_paused(self) -> None:
-        if Event.RESUMED in self._pending:
-            self._pending = _without(
-                self._pending, Event.RESUMED
-            )  # still paused since before the cut-in
+        settled = settle(self._pending, Event.RESUMED)
+        if settled is not None:  # still paused since before the cut-in
+            self._pending = settled
             return
         self._stats.pause_count += 1
         self._emit(Event.PAUSED, self._playback_props())
@@ -187,8 +183,9 @@ class Actions:
         self._seek_from_paused = True
 
     def _emit_buffer_started(self) -> None:
-        if Event.BUFFER_COMPLETED in self._pending:
-            self._pending = _without(self._pending, Event.BUFFER_COMPLETED)  # the stall never ended
+        settled = settle(self._pending, Event.BUFFER_COMPLETED)
+        if settled is not None:  # the stall never ended
+            self._pending = settled
             return
         if self.state == "ad_buffering":
             self._stats.ad_stall_count += 1
@@ -221,15 +218,14 @@ class Actions:
     def _close_seek(self) -> None:
         """A seek cut short lands where it was going; a pause taken during it stays open."""
         self._emit_seek_completed()
-        if self._seek_from_paused and Event.RESUMED not in self._pending:
-            self._pending += (Event.RESUMED,)
+        if self._seek_from_paused:
+            self._pending = owe(self._pending, Event.RESUMED)
         self._seek_from_paused = False
 
     def _emit_interrupted(self) -> None:
-        if Event.RESUMED in self._pending:
-            self._pending = _without(
-                self._pending, Event.RESUMED
-            )  # the Resumed after the interruption closes it
+        settled = settle(self._pending, Event.RESUMED)
+        if settled is not None:  # the Resumed after the interruption closes it
+            self._pending = settled
         props = self._playback_props()
         if self._interrupt_method is not None:
             props["method"] = self._interrupt_method
@@ -270,7 +266,7 @@ class Actions:
         elif source == "seeking":
             self._close_seek()
         elif source == "paused":
-            self._pending += (Event.RESUMED,)
+            self._pending = owe(self._pending, Event.RESUMED)
         if self._list.started:
             self._emit(Event.CONTENT_COMPLETED, self._content_props())
         self._xy.finish_item(self._list.finish_item())
@@ -285,15 +281,10 @@ class Actions:
 
     def _cut_in(self) -> None:
         """An ad or item boundary cuts in: a pause or stall it leaves open closes later."""
-        source = self._from
-        if source in ("paused", "ad_paused", "interrupted"):
-            if Event.RESUMED not in self._pending:
-                self._pending += (Event.RESUMED,)
-        elif source in ("buffering", "ad_buffering"):
-            if Event.BUFFER_COMPLETED not in self._pending:
-                self._pending += (Event.BUFFER_COMPLETED,)
-        elif source == "seeking":
+        if self._from == "seeking":
             self._close_seek()
+        else:
+            self._pending = left_open(self._pending, self._from)
 
     # ------------------------------------------------------------------ ads
 
