@@ -1,30 +1,30 @@
-"""Adapter hot-path costs: a time update through the monitor and the recorder.
+"""Adapter hot-path costs: a time update through the monitor and the recorder, and each
+adapter's own position callback.
 
-Run: ``python benchmarks/bench_adapters.py``. Players report the playhead at frame rate (mpv: once
-per frame, 25-100 a second at speed 1-4), so what an adapter adds to a time update matters.
-Prints microseconds per time update for the bare session (the baseline, measured in the same
-run), through the PlayheadMonitor (inferring, and standing down), and through monitor and
-Recorder together, with the ratio to the baseline so machine speed cancels out.
+Run: ``python benchmarks/bench_adapters.py [--quick]``. Players report the playhead at frame
+rate (mpv: once per frame, 25-100 a second at speed 1-4), so what an adapter adds to a time
+update matters. The bare session (the baseline) and each adapter chain run interleaved, round by
+round; printed: microseconds per time update (median) and the min / median of the paired
+ratios to the baseline.
 
 Then each adapter's own position callback (mpv ``time-pos``, VLC ``TimeChanged`` on its worker,
-Qt ``positionChanged``, each called as the player calls it),
-on a real but idle player object, against the same baseline: what an adapter adds per player
-callback. GStreamer has no position callback (the adapter polls ``query_position``), so it has
-no row. A player library that is not installed is skipped with a note.
+Qt ``positionChanged``, each called as the player calls it) on a real but idle player object,
+interleaved with the same baseline: what an adapter adds per player callback. GStreamer has no
+position callback (the adapter polls ``query_position``), so it has no row. A player library
+that is not installed is skipped with a note.
 """
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Callable
 from typing import Any
 
-from _timing import REPEATS, best_per_call
+from _timing import arguments, goal, interleaved, paired, per_call_us, ratio_text
 
 import playhead
 from playhead.adapters import PlayheadMonitor, Recorder
 
-CALLS = 200_000
-ADAPTER_CALLS = 50_000
 _ALIVE: list[Any] = []
 
 
@@ -133,48 +133,64 @@ ADAPTERS: list[tuple[str, Callable[[], Callable[[int], None]]]] = [
 
 
 def main() -> None:
-    rows: list[tuple[str, float]] = []
+    args = arguments(__doc__).parse_args()
+    calls, rounds = (5_000, 2) if args.quick else (100_000, 7)
+    chains: dict[str, Callable[[int], None]] = {}
     session, clock = playing_session()
-    rows.append(
-        ("session.time_update (baseline)", best_per_call(updates_through(session, clock), CALLS))
+    chains["session.time_update (baseline)"] = updates_through(session, clock)
+    session, clock = playing_session()
+    chains["monitor, inferring stalls and seeks"] = updates_through(
+        PlayheadMonitor(session, stall_timeout=1.5), clock
     )
     session, clock = playing_session()
-    monitor = PlayheadMonitor(session, stall_timeout=1.5)
-    rows.append(
-        (
-            "monitor, inferring stalls and seeks",
-            best_per_call(updates_through(monitor, clock), CALLS),
-        )
-    )
-    session, clock = playing_session()
-    standing_down = PlayheadMonitor(session, signals_stalls=True, signals_seeks=True)
-    rows.append(
-        (
-            "monitor, standing down (mpv)",
-            best_per_call(updates_through(standing_down, clock), CALLS),
-        )
+    chains["monitor, standing down (mpv)"] = updates_through(
+        PlayheadMonitor(session, signals_stalls=True, signals_seeks=True), clock
     )
     session, clock = playing_session()
     recorded = PlayheadMonitor(Recorder(session), stall_timeout=1.5)  # type: ignore[arg-type]
-    rows.append(("monitor + recorder", best_per_call(updates_through(recorded, clock), CALLS)))
+    chains["monitor + recorder"] = updates_through(recorded, clock)
 
-    baseline = rows[0][1]
-    print(f"time update cost, best of {REPEATS} x {CALLS:,} calls (FakeClock advance included)")
-    for name, micros in rows:
-        print(f"  {name:<40} {micros:7.2f} us   x{micros / baseline:5.2f}")
-    print("budget: an adapter adds < 10 us per time update (1 % of a core at 1,000 updates/s)")
+    figures = interleaved(
+        {name: (lambda fn=fn: per_call_us(fn, calls)) for name, fn in chains.items()}, rounds
+    )
+    names = list(chains)
+    base = figures[names[0]]
+    print(f"time update cost, {rounds} interleaved rounds x {calls:,} calls (FakeClock advance)")
+    for name in names:
+        line = f"  {name:<40} {statistics.median(figures[name]):7.2f} us"
+        if name != names[0]:
+            line += "   " + ratio_text(paired(figures[name], base), "vs baseline")
+        print(line)
+    added = [a - b for a, b in zip(figures["monitor + recorder"], base, strict=True)]
+    worst = statistics.median(added)
+    print(
+        goal(
+            "adapter cost",
+            f"monitor + recorder add {worst:.2f} us per time update (median of paired rounds)",
+            "< 10 us (1 % of a core at 1,000 updates/s)",
+            worst < 10,
+            f"bare session {statistics.median(base):.2f} us",
+        )
+    )
 
-    print(f"\nper player callback, best of {REPEATS} x {ADAPTER_CALLS:,} calls")
+    players: dict[str, Callable[[int], None]] = {}
+    session, clock = playing_session()
+    players["session.time_update (baseline)"] = updates_through(session, clock)
     for name, make in ADAPTERS:
         try:
-            run = make()
+            players[name] = make()
         except (ImportError, OSError) as exc:
             print(f"  {name:<40} skipped ({exc})")
-            continue
-        session, clock = playing_session()
-        base = best_per_call(updates_through(session, clock), ADAPTER_CALLS)
-        micros = best_per_call(run, ADAPTER_CALLS)
-        print(f"  {name:<40} {micros:7.2f} us   x{micros / base:5.2f} (baseline {base:.2f} us)")
+    figures = interleaved(
+        {name: (lambda fn=fn: per_call_us(fn, calls)) for name, fn in players.items()}, rounds
+    )
+    base = figures["session.time_update (baseline)"]
+    print(f"\nper player callback, {rounds} interleaved rounds x {calls:,} calls")
+    for name in players:
+        line = f"  {name:<40} {statistics.median(figures[name]):7.2f} us"
+        if name in dict(ADAPTERS):
+            line += "   " + ratio_text(paired(figures[name], base), "vs baseline")
+        print(line)
 
 
 if __name__ == "__main__":

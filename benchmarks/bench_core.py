@@ -1,81 +1,122 @@
-"""Core costs: time updates, emitting callbacks, a simulated hour, sessions at scale.
+"""Core costs, measured as production runs them, each goal printed with ``met`` / ``not met``.
 
-Run: ``python benchmarks/bench_core.py``. Prints figures against the targets of issue #2 and,
-where one exists, a baseline measured in the same run (a ratio, so machine speed cancels out).
+Run: ``python benchmarks/bench_core.py [--quick]`` (``pip install -e '.[bench]'`` for the
+Customer.io baselines). Sessions run on the real ``SystemClock`` with its scheduler thread (a
+playing() arms a heartbeat timer, a pause() cancels it), each session with its own ``Content``.
+Every comparison is interleaved round by round; ratios are paired per round (min and median).
+
+Goals (issue #13):
+1. a callback that emits one event >= 2x cheaper than Customer.io's ``Client(send=False)
+   .track()`` with the same properties (built inside the timed region, as a player would);
+2. an ignored callback (a duplicate ``playing()``, a ``time_update()`` during an ad) <= 0.3x an
+   emitting callback, and nothing logged at WARNING or above;
+3. <= 2 KB per playing session at 10,000 and 100,000 sessions, and session creation flat as
+   sessions grow (at 100,000 sessions <= 1.5x the cost at 100);
+6. ``import playhead`` no heavier than ``import customerio.analytics``.
+Goals 4 and 5 (heartbeats at scale, dropped sessions) are in ``bench_scheduler.py``, goal 7
+(delivery) in ``bench_http.py``.
 """
 
 from __future__ import annotations
 
 import gc
+import logging
 import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable
+from typing import Any
 
-from _timing import REPEATS, best_per_call
+from _timing import arguments, goal, interleaved, paired, per_call_us, ratio_text, spread
 
 import playhead
 from playhead import Ad, AdBreak, Content
 
+try:
+    from customerio.analytics import Client as CioClient  # type: ignore[import-untyped]
+except ImportError:  # pragma: no cover - optional
+    CioClient = None
 
-def new_session(heartbeat: float = 10) -> tuple[playhead.Session, playhead.MemoryTransport]:
-    memory = playhead.MemoryTransport()
+
+class NullTransport:
+    """Takes every payload and keeps none (what a transport's caller cost is measured over)."""
+
+    def send(self, payload: dict[str, Any]) -> None:
+        pass
+
+    def flush(self, timeout: float | None = None) -> Any:
+        return None
+
+    def close(self, timeout: float | None = None) -> Any:
+        return None
+
+
+def playing_session(clock: Any = None, transport: Any = None) -> playhead.Session:
     tracker = playhead.Tracker(
-        memory, user_id="u1", clock=playhead.FakeClock(), heartbeat_interval=heartbeat
+        transport if transport is not None else playhead.MemoryTransport(),
+        user_id="u1",
+        clock=clock,
+        heartbeat_interval=10,
+        video_player="mpv",
     )
     session = tracker.session(content=[Content(asset_id="c1", total_length=10**9)])
     session.play()
     session.playing(0)
-    return session, memory
+    return session
 
 
-def bench_time_update() -> tuple[float, float]:
-    session, memory = new_session()
+# ------------------------------------------------------------------ the cases
+def emitting_callbacks() -> Callable[[int], None]:
+    """waiting() / playing() in turn on the real clock: each emits one event into memory.
 
-    def updates(n: int) -> None:
-        update = session.time_update
-        for i in range(n):
-            update(i * 0.25)
+    (A stall and its end: Buffer Started, Buffer Completed; the heartbeat timer is cancelled
+    and armed again. A pause and its resume would send three events, the resume's heartbeat.)
+    """
+    session = playing_session()
+    memory = session.tracker.transport
+    assert isinstance(memory, playhead.MemoryTransport)
 
-    class Plain:
-        """The floor: a method that only stores a position."""
-
-        __slots__ = ("position",)
-
-        def __init__(self) -> None:
-            self.position = 0.0
-
-        def time_update(self, position: float) -> None:
-            self.position = position
-
-    plain = Plain()
-
-    def baseline(n: int) -> None:
-        update = plain.time_update
-        for i in range(n):
-            update(i * 0.25)
-
-    ours = best_per_call(updates, 200_000)
-    floor = best_per_call(baseline, 200_000)
-    assert len(memory.payloads) == 2, "a time update emitted something"
-    return ours, floor
-
-
-def bench_emitting_callback() -> float:
-    # Heartbeats off: with them, each resume also sends its heartbeat (two events, not one).
-    session, memory = new_session(heartbeat=0)
-
-    def pause_resume(n: int) -> None:
+    def run(n: int) -> None:
+        waiting, playing = session.waiting, session.playing
         for _ in range(n // 2):
-            session.pause()
-            session.playing()
+            waiting()
+            playing()
+        assert len(memory.payloads) >= n // 2 * 2  # (the first run: and the start events)
         memory.clear()
 
-    return best_per_call(pause_resume, 20_000)
+    return run
 
 
-def bench_bare_trigger() -> float:
-    """The floor of any design on transitions: one state change of a two-state machine."""
+def customerio_tracks() -> Callable[[int], None] | None:
+    """One track() per callback, the properties of our Buffer Started event built per call."""
+    if CioClient is None:
+        return None
+    client = CioClient("bench-key", send=False)
+    session_id = "9b1c3f1e-6a7d-4a51-9a3e-0d5f2c8b7e11"
+
+    def run(n: int) -> None:
+        track = client.track
+        for i in range(n):
+            track(
+                "u1",
+                "Video Playback Buffer Started",
+                {
+                    "session_id": session_id,
+                    "video_player": "mpv",
+                    "livestream": False,
+                    "position": i,
+                    "total_length": 10**9,
+                    "content_asset_id": "c1",
+                },
+            )
+
+    return run
+
+
+def bare_trigger() -> Callable[[int], None]:
+    """The floor of building on transitions: a two-state flip, no callbacks."""
     from transitions import Machine
 
     class Model:
@@ -97,40 +138,91 @@ def bench_bare_trigger() -> float:
     model = Model()
     go, back = machine.events["go"], machine.events["back"]
 
-    def flip(n: int) -> None:
+    def run(n: int) -> None:
         for _ in range(n // 2):
             go.trigger(model)
             back.trigger(model)
 
-    return best_per_call(flip, 20_000)
+    return run
 
 
-def bench_customerio_track() -> float | None:
-    """Customer.io's own client: track() with sending off, if it is installed."""
-    try:
-        from customerio import analytics  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    analytics.write_key = "bench"
-    analytics.send = False
-    analytics.max_queue_size = 10**7
+def duplicate_playing() -> Callable[[int], None]:
+    session = playing_session()
 
-    def track(n: int) -> None:
+    def run(n: int) -> None:
+        playing = session.playing
+        for _ in range(n):
+            playing()
+
+    return run
+
+
+def time_update_during_ad() -> Callable[[int], None]:
+    session = playing_session()
+    session.ad_break_start("mid", type="mid-roll")
+    session.ad_start("ad1", total_length=30)
+    session.playing()
+
+    def run(n: int) -> None:
+        update = session.time_update
         for i in range(n):
-            analytics.track(
-                "u1",
-                "Video Playback Paused",
-                {"session_id": "s", "position": i, "total_length": 600},
-            )
+            update(5.0 + i * 1e-6)
 
+    return run
+
+
+def time_update_playing() -> Callable[[int], None]:
+    session = playing_session()
+
+    def run(n: int) -> None:
+        update = session.time_update
+        for i in range(n):
+            update(i * 0.25)
+
+    return run
+
+
+def attribute_store() -> Callable[[int], None]:
+    class Plain:
+        __slots__ = ("position",)
+
+        def __init__(self) -> None:
+            self.position = 0.0
+
+        def time_update(self, position: float) -> None:
+            self.position = position
+
+    plain = Plain()
+
+    def run(n: int) -> None:
+        update = plain.time_update
+        for i in range(n):
+            update(i * 0.25)
+
+    return run
+
+
+def warnings_logged(run: Callable[[int], None], calls: int) -> int:
+    """Records at WARNING or above that ``calls`` calls send to playhead's loggers."""
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Keep(logging.WARNING)
+    logger = logging.getLogger("playhead")
+    logger.addHandler(handler)
     try:
-        return best_per_call(track, 20_000)
+        run(calls)
     finally:
-        analytics.shutdown()
+        logger.removeHandler(handler)
+    return len(records)
 
 
 def simulate_hour() -> tuple[float, int]:
-    """One hour of content at 4 Hz, a pre-roll and three mid-rolls of two 15-s ads."""
+    """One hour of content at 4 Hz, a pre-roll and three mid-rolls of two 15-s ads (FakeClock:
+    the hour runs in milliseconds)."""
     breaks = [
         AdBreak(
             pod_id="pre",
@@ -167,75 +259,245 @@ def simulate_hour() -> tuple[float, int]:
 
     ad_break("pre", ["p1", "p2"])
     session.playing(0)
-    position = 0.0
     update = session.time_update
     for tick in range(1, 3600 * 4 + 1):
         clock.advance(0.25)
-        position = tick * 0.25
-        update(position)
+        update(tick * 0.25)
         if tick % (900 * 4) == 0 and tick < 3600 * 4:
             k = tick // (900 * 4) - 1
             ad_break(f"mid{k}", [f"m{k}a", f"m{k}b"])
             session.playing()
     session.ended()
-    elapsed = time.perf_counter() - start
-    return elapsed * 1000, len(memory.payloads)
+    return (time.perf_counter() - start) * 1000, len(memory.payloads)
 
 
-def sessions_at_scale(count: int = 10_000) -> tuple[float, float]:
-    memory = playhead.MemoryTransport()
-    tracker = playhead.Tracker(memory, user_id="u1", clock=playhead.FakeClock())
-    content = [Content(asset_id="c1", total_length=600)]
-    # Time without tracemalloc (it slows every allocation), memory with it.
-    timings = []
-    for _ in range(3):
-        gc.collect()
-        start = time.perf_counter()
-        sessions = [tracker.session(content=content) for _ in range(count)]
-        timings.append(time.perf_counter() - start)
-        del sessions
+# ------------------------------------------------------------------ sessions at scale
+# Long heartbeats: the timers are in the scheduler's heap (their memory counts) but none fires
+# while the measurement runs.
+SCALE_INTERVAL = 3600
+
+
+def start_sessions(tracker: playhead.Tracker, count: int, out: list[Any]) -> None:
+    for i in range(count):
+        session = tracker.session(content=[Content(asset_id=f"c{i}", total_length=600)])
+        session.play()
+        session.playing(0)
+        out.append(session)
+
+
+def end_sessions(sessions: list[Any]) -> None:
+    for session in sessions:
+        session.exit()
+    sessions.clear()
+    gc.collect()
+
+
+def scale_tracker() -> playhead.Tracker:
+    return playhead.Tracker(NullTransport(), user_id="u1", heartbeat_interval=SCALE_INTERVAL)
+
+
+def memory_per_playing_session(count: int) -> float:
+    """Bytes per playing session (session, its Content, its timer in the heap), tracemalloc."""
+    tracker = scale_tracker()
+    sessions: list[Any] = []
     gc.collect()
     tracemalloc.start()
-    before = tracemalloc.take_snapshot()
-    sessions = [tracker.session(content=content) for _ in range(count)]
-    after = tracemalloc.take_snapshot()
+    before = tracemalloc.get_traced_memory()[0]
+    start_sessions(tracker, count, sessions)
+    gc.collect()
+    after = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
-    size = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
-    assert len(sessions) == count
-    return min(timings) / count * 1e6, size / count
+    end_sessions(sessions)
+    return (after - before - 8 * count) / count  # less the list slot that holds each one
 
 
+def creation_as_sessions_grow(levels: list[int]) -> dict[int, float]:
+    """us to create one session (with its Content) when ``level`` playing sessions exist.
+
+    Each level creates a quarter of its count more (at least 1,000): CPython's collector runs a
+    full collection when a quarter more objects have survived, so the chunk carries its share.
+    """
+    tracker = scale_tracker()
+    sessions: list[Any] = []
+    figures: dict[int, float] = {}
+    for level in levels:
+        start_sessions(tracker, level - len(sessions), sessions)
+        made: list[Any] = []
+        chunk = max(1_000, level // 4)
+        start = time.perf_counter()
+        for i in range(chunk):
+            made.append(tracker.session(content=[Content(asset_id=f"n{i}", total_length=600)]))
+        figures[level] = (time.perf_counter() - start) / chunk * 1e6
+        del made
+    end_sessions(sessions)
+    return figures
+
+
+def import_ms(module: str) -> float:
+    """ms to import ``module`` in a fresh interpreter (timed inside it)."""
+    code = (
+        "import time; start = time.perf_counter(); "
+        f"import {module}; print((time.perf_counter() - start) * 1000)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(run.stdout)
+
+
+# ------------------------------------------------------------------ main
 def main() -> int:
+    args = arguments(__doc__).parse_args()
+    quick = args.quick
+    calls, rounds = (500, 2) if quick else (20_000, 9)
     print(
-        f"playhead {playhead.__version__} core benchmarks, CPython "
-        f"{sys.version.split()[0]}, best of {REPEATS}\n"
+        f"playhead {playhead.__version__} core benchmarks, CPython {sys.version.split()[0]}; "
+        f"{rounds} interleaved rounds of {calls:,} calls; real clock unless said\n"
     )
-    ours, floor = bench_time_update()
-    print(
-        f"time update, emits nothing     {ours:7.2f} us   (target <= 2 us; "
-        f"plain attribute store {floor:.2f} us, ratio {ours / floor:.1f}x)"
+
+    cases: dict[str, Callable[[int], None]] = {
+        "emitting callback": emitting_callbacks(),
+        "duplicate playing()": duplicate_playing(),
+        "time_update() during an ad": time_update_during_ad(),
+        "time update, emits nothing": time_update_playing(),
+        "plain attribute store": attribute_store(),
+        "bare transitions trigger": bare_trigger(),
+    }
+    # Before anything else runs: repeated warnings are aggregated per 10 s in a process, so
+    # counting after the timed runs would hide them.
+    logged = {
+        name: warnings_logged(make(), 1_000)
+        for name, make in (
+            ("duplicate playing()", duplicate_playing),
+            ("time_update() during an ad", time_update_during_ad),
+        )
+    }
+    theirs = customerio_tracks()
+    if theirs is not None:
+        cases["Customer.io track(), send off"] = theirs
+    figures = interleaved(
+        {name: (lambda fn=fn: per_call_us(fn, calls)) for name, fn in cases.items()}, rounds
     )
-    emit = bench_emitting_callback()
-    bare = bench_bare_trigger()
-    line = (
-        f"callback emitting one event    {emit:7.2f} us   (target <= 20 us; a bare transitions "
-        f"trigger {bare:.2f} us, ratio {emit / bare:.1f}x"
-    )
-    theirs = bench_customerio_track()
-    if theirs is None:
-        line += "; customerio-cdp-analytics not installed, no baseline)"
+    for name, values in figures.items():
+        print(f"  {name:<34} median {statistics.median(values):7.2f} us")
+    print()
+
+    emit = figures["emitting callback"]
+    if theirs is not None:
+        ratios = paired(figures["Customer.io track(), send off"], emit)
+        mid = spread(ratios)[1]
+        print(
+            goal(
+                "1 emitting callback vs Customer.io track()",
+                f"{statistics.median(emit):.2f} us vs "
+                f"{statistics.median(figures['Customer.io track(), send off']):.2f} us",
+                ">= 2x cheaper (median of paired ratios)",
+                mid >= 2.0,
+                ratio_text(ratios, "their cost / ours:"),
+            )
+        )
     else:
-        line += f"; Customer.io track(), send off: {theirs:.2f} us, ratio {emit / theirs:.2f}x)"
-    print(line)
-    runs = [simulate_hour() for _ in range(3)]
-    ms = statistics.median(r[0] for r in runs)
+        print(
+            goal(
+                "1 emitting callback vs Customer.io track()",
+                f"{statistics.median(emit):.2f} us",
+                ">= 2x cheaper",
+                False,
+                "customerio-cdp-analytics not installed: pip install -e '.[bench]'",
+            )
+        )
+    bare = paired(emit, figures["bare transitions trigger"])
+    print(f"  (context: emitting callback / a bare transitions trigger: {ratio_text(bare, '')})")
+
+    for name in ("duplicate playing()", "time_update() during an ad"):
+        ratios = paired(figures[name], emit)
+        print(
+            goal(
+                f"2 ignored callback, {name}",
+                f"{statistics.median(figures[name]):.2f} us, {logged[name]} WARNING+ records "
+                "for 1,000 calls",
+                "<= 0.3x an emitting callback and nothing logged at WARNING+",
+                spread(ratios)[1] <= 0.3 and logged[name] == 0,
+                ratio_text(ratios, "ignored / emitting:"),
+            )
+        )
+
+    update = paired(figures["time update, emits nothing"], figures["plain attribute store"])
     print(
-        f"1 h of content at 4 Hz + ads    {ms:7.1f} ms   (target < 100 ms; "
-        f"{runs[0][1]} events, {3600 * 4} time updates)"
+        goal(
+            "time update that emits nothing",
+            f"{statistics.median(figures['time update, emits nothing']):.2f} us",
+            "<= 2 us",
+            statistics.median(figures["time update, emits nothing"]) <= 2.0,
+            ratio_text(update, "vs a plain attribute store:"),
+        )
     )
-    create_us, per_session = sessions_at_scale()
-    print(f"open session, 10,000 of them    {per_session:7.0f} B    (target <= 2 KB)")
-    print(f"session creation               {create_us:7.2f} us   (target <= 20 us)")
+
+    hours = [simulate_hour() for _ in range(1 if quick else 3)]
+    ms = statistics.median(h[0] for h in hours)
+    print(
+        goal(
+            "1 h of content at 4 Hz with 4 ad breaks (FakeClock)",
+            f"{ms:.1f} ms for {hours[0][1]} events and {3600 * 4} time updates",
+            "< 100 ms",
+            ms < 100,
+        )
+    )
+
+    counts = [500, 1_000] if quick else [10_000, 100_000]
+    for count in counts:
+        per = memory_per_playing_session(count)
+        print(
+            goal(
+                f"3 memory per playing session, {count:,} sessions",
+                f"{per:,.0f} B (session + own Content + heartbeat timer)",
+                "<= 2,048 B",
+                per <= 2048,
+            )
+        )
+    levels = [100, 500, 1_000] if quick else [100, 10_000, 100_000]
+    growth_rounds = 1 if quick else 2
+    runs = [creation_as_sessions_grow(levels) for _ in range(growth_rounds)]
+    ratios = [run[levels[-1]] / run[levels[0]] for run in runs]
+    print(
+        goal(
+            "3 session creation as sessions grow",
+            ", ".join(
+                f"{statistics.median(run[level] for run in runs):.1f} us at {level:,}"
+                for level in levels
+            ),
+            f"flat: at {levels[-1]:,} <= 1.5x the cost at {levels[0]}",
+            spread(ratios)[1] <= 1.5,
+            ratio_text(ratios, f"{levels[-1]:,} / {levels[0]}:"),
+        )
+    )
+
+    import_rounds = 1 if quick else 9
+    imports: dict[str, Callable[[], float]] = {"playhead": lambda: import_ms("playhead")}
+    if CioClient is not None:
+        imports["customerio.analytics"] = lambda: import_ms("customerio.analytics")
+    times = interleaved(imports, import_rounds)
+    ours = times["playhead"]
+    if CioClient is not None:
+        cio = times["customerio.analytics"]
+        ratios = paired(ours, cio)
+        print(
+            goal(
+                "6 import playhead vs import customerio.analytics",
+                f"{statistics.median(ours):.0f} ms vs {statistics.median(cio):.0f} ms",
+                "<= 1.0x",
+                spread(ratios)[1] <= 1.0,
+                ratio_text(ratios, "ours / theirs:"),
+            )
+        )
+    else:
+        print(
+            goal(
+                "6 import playhead vs import customerio.analytics",
+                f"{statistics.median(ours):.0f} ms",
+                "<= 1.0x",
+                False,
+                "customerio-cdp-analytics not installed",
+            )
+        )
     return 0
 
 

@@ -10,31 +10,29 @@ them, so each file reads top to bottom: the rules' side here, the player's side 
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, cast
 
-from playhead.ads import AdCursor
+from playhead.ads import NO_ADS, AdCursor
 from playhead.clock import Clock
 from playhead.frames import Playheads
 from playhead.model import AdBreak
+from playhead.openends import left_open, owe, settle
 from playhead.payload import Event, PayloadFactory, message_id
 from playhead.playlist import Playlist
 from playhead.positions import seconds
-from playhead.properties import PlaybackProperties
+from playhead.properties import PlaybackProperties, content_properties, playlist_properties
 from playhead.quality import QualityState
 from playhead.stats import SessionStats
-from playhead.windows import Hold, IdleWatch, Ticker
+from playhead.windows import NO_TICKER, Hold, IdleWatch, Ticker, Timed, Wake
 
 __all__ = ["Actions"]
-
-
-def _without(events: tuple[str, ...], event: str) -> tuple[str, ...]:
-    return tuple(e for e in events if e != event)
 
 
 class Actions:
     """The guards and actions of the rule table, and the payloads they send."""
 
     __slots__ = (
+        "__weakref__",
         "_ads",
         "_beat",
         "_clock",
@@ -64,6 +62,7 @@ class Actions:
         "_stats",
         "_strict",
         "_tracker",
+        "_wake",
         "_xy",
         "session_id",
         "state",
@@ -99,6 +98,7 @@ class Actions:
     _startup_reported: bool
     _stats: SessionStats
     _tracker: Any
+    _wake: Wake | None
     _xy: Playheads
 
     # ------------------------------------------------------------------ playheads now
@@ -149,20 +149,13 @@ class Actions:
     # ------------------------------------------------------------------ playback events
 
     def _emit_playback_started(self) -> None:
-        playlist = self._list
         props = self._playback_props(with_ids=False)
-        props["content_asset_ids"] = [item.asset_id for item in playlist.content]
-        props["content_pod_ids"] = [item.pod_id for item in playlist.content if item.pod_id]
-        if playlist.breaks:
-            props["ad_asset_id"] = [ad.asset_id for brk in playlist.breaks for ad in brk.ads]
-            props["ad_pod_id"] = [brk.pod_id for brk in playlist.breaks]
-        self._emit(Event.PLAYBACK_STARTED, props)
+        self._emit(Event.PLAYBACK_STARTED, playlist_properties(props, self._list))
 
     def _emit_paused(self) -> None:
-        if Event.RESUMED in self._pending:
-            self._pending = _without(
-                self._pending, Event.RESUMED
-            )  # still paused since before the cut-in
+        settled = settle(self._pending, Event.RESUMED)
+        if settled is not None:  # still paused since before the cut-in
+            self._pending = settled
             return
         self._stats.pause_count += 1
         self._emit(Event.PAUSED, self._playback_props())
@@ -190,8 +183,9 @@ class Actions:
         self._seek_from_paused = True
 
     def _emit_buffer_started(self) -> None:
-        if Event.BUFFER_COMPLETED in self._pending:
-            self._pending = _without(self._pending, Event.BUFFER_COMPLETED)  # the stall never ended
+        settled = settle(self._pending, Event.BUFFER_COMPLETED)
+        if settled is not None:  # the stall never ended
+            self._pending = settled
             return
         if self.state == "ad_buffering":
             self._stats.ad_stall_count += 1
@@ -224,15 +218,14 @@ class Actions:
     def _close_seek(self) -> None:
         """A seek cut short lands where it was going; a pause taken during it stays open."""
         self._emit_seek_completed()
-        if self._seek_from_paused and Event.RESUMED not in self._pending:
-            self._pending += (Event.RESUMED,)
+        if self._seek_from_paused:
+            self._pending = owe(self._pending, Event.RESUMED)
         self._seek_from_paused = False
 
     def _emit_interrupted(self) -> None:
-        if Event.RESUMED in self._pending:
-            self._pending = _without(
-                self._pending, Event.RESUMED
-            )  # the Resumed after the interruption closes it
+        settled = settle(self._pending, Event.RESUMED)
+        if settled is not None:  # the Resumed after the interruption closes it
+            self._pending = settled
         props = self._playback_props()
         if self._interrupt_method is not None:
             props["method"] = self._interrupt_method
@@ -252,7 +245,6 @@ class Actions:
         """Playback goes on after an idle end: a new session, the content where it was."""
         self._idle.idled = False
         self.session_id = message_id()
-        self._props.defaults["session_id"] = self.session_id
         self._stats = SessionStats()
         self._since = self._clock.monotonic()
         self._first_frame = self._startup_reported = self._list.started = False
@@ -260,7 +252,7 @@ class Actions:
         self._seek_from_paused = False
         if self._ads.ad is not None:
             self._drop_ad()
-        self._ads.close()
+        self._ads = NO_ADS
 
     def _emit_playback_completed(self) -> None:
         self._emit(Event.PLAYBACK_COMPLETED, self._playback_props())
@@ -274,7 +266,7 @@ class Actions:
         elif source == "seeking":
             self._close_seek()
         elif source == "paused":
-            self._pending += (Event.RESUMED,)
+            self._pending = owe(self._pending, Event.RESUMED)
         if self._list.started:
             self._emit(Event.CONTENT_COMPLETED, self._content_props())
         self._xy.finish_item(self._list.finish_item())
@@ -289,19 +281,16 @@ class Actions:
 
     def _cut_in(self) -> None:
         """An ad or item boundary cuts in: a pause or stall it leaves open closes later."""
-        source = self._from
-        if source in ("paused", "ad_paused", "interrupted"):
-            if Event.RESUMED not in self._pending:
-                self._pending += (Event.RESUMED,)
-        elif source in ("buffering", "ad_buffering"):
-            if Event.BUFFER_COMPLETED not in self._pending:
-                self._pending += (Event.BUFFER_COMPLETED,)
-        elif source == "seeking":
+        if self._from == "seeking":
             self._close_seek()
+        else:
+            self._pending = left_open(self._pending, self._from)
 
     # ------------------------------------------------------------------ ads
 
     def _open_break(self) -> None:
+        if self._ads is NO_ADS:
+            self._ads = AdCursor()
         ads, playlist = self._ads, self._list
         brk = self._next if isinstance(self._next, AdBreak) else None
         if brk is None and ads.brk is not None:  # ad_start() within an open break
@@ -397,7 +386,9 @@ class Actions:
             self._first_frame = True
             self._stats.startup_time = round((now - self._play_at) * 1000)
         if self._interval > 0:
-            self._beat.start(self._clock, now + self._interval, self._on_heartbeat)
+            if self._beat is NO_TICKER:
+                self._beat = Ticker()
+            self._beat.start(self._clock, now + self._interval, self._waker())
         return resumed
 
     def _content_frames(self) -> None:
@@ -417,7 +408,7 @@ class Actions:
         self._schedule_quartile(now)
 
     def _stop_timers(self) -> None:
-        # Only a pending timer needs stopping (and its generation moved on): most have none.
+        # Only a pending timer needs stopping: most sessions have none.
         if self._beat.timer is not None:
             self._beat.stop()
         if self._quartile_timer.timer is not None:
@@ -431,27 +422,34 @@ class Actions:
         if threshold is None:
             return
         due = now + max(0.0, threshold - self._xy.ad_pos)
-        self._quartile_timer.start(self._clock, due, self._on_quartile)
+        if self._quartile_timer is NO_TICKER:
+            self._quartile_timer = Ticker()
+        self._quartile_timer.start(self._clock, due, self._waker().quartile)
 
-    def _on_heartbeat(self, generation: int) -> None:
+    def _waker(self) -> Wake:
+        wake = self._wake
+        if wake is None:
+            wake = self._wake = Wake(cast("Timed", self))  # the Session that this is a half of
+        return wake
+
+    def _on_heartbeat(self) -> None:
         with self._lock:
-            if not self._beat.current(generation) or self.state not in ("playing", "ad_playing"):
-                return
             now = self._clock.monotonic()
+            if not self._beat.current(now) or self.state not in ("playing", "ad_playing"):
+                return
             if self.state == "playing":
                 self._emit(Event.CONTENT_PLAYING, self._content_props())
             else:
                 self._emit_ad_heartbeat(now)
             if self._quality.drops_due(now) and self._first_frame:
                 self._emit_quality(now)
-            due = self._beat.due(now) + self._interval
-            self._beat.start(self._clock, due, self._on_heartbeat)
+            self._beat.again(self._clock, self._beat.due(now) + self._interval, self._waker())
 
-    def _on_quartile(self, generation: int) -> None:
+    def _on_quartile(self) -> None:
         with self._lock:
-            if not self._quartile_timer.current(generation) or self.state != "ad_playing":
-                return
             now = self._clock.monotonic()
+            if not self._quartile_timer.current(now) or self.state != "ad_playing":
+                return
             self._xy.report_ad(self._ad_now(now), now)
             self._quartile_timer.timer = None
             if self._ads.playing_at != now:  # a heartbeat at this instant carried it already
@@ -470,32 +468,17 @@ class Actions:
     def _playback_props(
         self, position: float | None = None, *, with_ids: bool = True
     ) -> dict[str, Any]:
-        quality = self._quality
-        props = self._props.build(
-            seconds(self._playback_position() if position is None else position),
-            self._list.total,
-            quality.bitrate,
-            quality.framerate,
+        return self._props.playback(
+            self.session_id,
+            self._playback_position() if position is None else position,
+            self._list,
+            self._ads,
+            self._quality,
+            with_ids=with_ids,
         )
-        if with_ids:
-            item = self._list.item
-            if item is not None:
-                props["content_asset_id"] = item.asset_id
-                if item.pod_id:
-                    props["content_pod_id"] = item.pod_id
-            if self._ads.ad is not None:
-                self._ads.add_playback_ids(props)
-        return props
 
     def _content_props(self) -> dict[str, Any]:
-        props: dict[str, Any] = {"session_id": self.session_id}
-        props.update(self._list.item_props)
-        props["position"] = seconds(self._content_now())
-        live = self._list.live
-        if live:
-            props.pop("total_length", None)
-        props["livestream"] = live
-        return props
+        return content_properties(self.session_id, self._list, self._content_now())
 
     def _ad_event_props(self) -> dict[str, Any]:
         return self._ads.event_props(self.session_id, seconds(self._ad_now()))

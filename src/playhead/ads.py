@@ -12,7 +12,7 @@ from playhead.errors import ConfigurationError
 from playhead.model import AD_TYPES, Ad, AdBreak
 from playhead.quartiles import Quartiles
 
-__all__ = ["AdCursor", "ad_metadata_problem"]
+__all__ = ["NO_ADS", "AdCursor", "ad_metadata_problem"]
 
 #: ``ad_start()`` keywords that describe the break or the pod, not the ad itself.
 _BREAK_KEYS = ("pod_id", "type", "pod_position", "pod_length")
@@ -140,3 +140,8 @@ class AdCursor:
             props["ad_asset_id"] = ad.asset_id
             props["ad_pod_id"] = brk.pod_id
             props["ad_type"] = brk.type
+
+
+#: The cursor of a session that has seen no ad yet: shared, never changed (a session makes its
+#: own when its first break opens; most sessions never do).
+NO_ADS = AdCursor()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 from collections.abc import Mapping
@@ -43,24 +44,40 @@ EVENTS: tuple[str, ...] = tuple(
 LIBRARY = {"name": "playhead", "version": __version__}
 
 
-# messageIds must be unique, not unguessable: a generator seeded from the OS (and re-seeded in
-# every forked child, so parent and child never share a sequence) is 20x cheaper than a
-# system call per event.
-_random = random.Random(os.urandom(32))
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=lambda: _random.seed(os.urandom(32)))
+# messageIds must be unique, not unguessable. Each process draws 74 random bits once (again in
+# every forked child, so parent and child never share them) and counts in the last 48 bits from
+# a random start: a valid version 4 UUID string for the cost of a counter step and one format,
+# several times cheaper than 122 fresh random bits per event (and 20x cheaper than a system call).
+_COUNTER_BITS = 48
+_COUNTER_MASK = (1 << _COUNTER_BITS) - 1
 
 
-def message_id() -> str:
-    """A random (version 4) UUID string, made without ``uuid.UUID``'s validation overhead."""
-    value = (_random.getrandbits(128) & _UUID_CLEAR) | _UUID_SET
-    text = f"{value:032x}"
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+def _new_sequence() -> tuple[str, itertools.count[int]]:
+    rng = random.Random(os.urandom(32))
+    text = f"{(rng.getrandbits(128) & _UUID_CLEAR) | _UUID_SET:032x}"
+    prefix = f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-"
+    return prefix, itertools.count(rng.getrandbits(_COUNTER_BITS - 8))
 
 
 # Version 4 (bits 76-79 = 0100) and the RFC 4122 variant (bits 62-63 = 10).
 _UUID_CLEAR = ~((0xF << 76) | (0x3 << 62)) & ((1 << 128) - 1)
 _UUID_SET = (0x4 << 76) | (0x2 << 62)
+_sequence = _new_sequence()
+
+
+def _reseed() -> None:
+    global _sequence
+    _sequence = _new_sequence()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reseed)
+
+
+def message_id() -> str:
+    """A version 4 UUID string, unique in this process and (by its random part) across them."""
+    prefix, counter = _sequence
+    return f"{prefix}{next(counter) & _COUNTER_MASK:012x}"
 
 
 class PayloadFactory:
@@ -68,7 +85,9 @@ class PayloadFactory:
 
     Exactly one of ``userId`` / ``anonymousId`` is set (the spec's ``oneOf`` rejects both),
     every payload gets a fresh uuid4 ``messageId`` and a millisecond UTC ``timestamp`` from
-    the clock, and ``context.library`` names playhead.
+    the clock, and ``context.library`` names playhead. The ``context`` dict is built once and
+    shared by every payload of the factory (copying it per event was measurable): payloads are
+    read-only once built, transports serialise them.
     """
 
     __slots__ = ("_clock", "_context", "_id_key", "_id_value", "_integrations")
@@ -103,7 +122,7 @@ class PayloadFactory:
             "properties": properties,
             "messageId": message_id(),
             "timestamp": format_timestamp(self._clock.now() if at is None else at),
-            "context": dict(self._context),
+            "context": self._context,
         }
         if self._integrations is not None:
             payload["integrations"] = self._integrations

@@ -8,11 +8,23 @@ at configuration time, naming the key.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from playhead.errors import ConfigurationError
+from playhead.positions import seconds
 
-__all__ = ["OWNED", "check_properties"]
+if TYPE_CHECKING:
+    from playhead.ads import AdCursor
+    from playhead.playlist import Playlist
+    from playhead.quality import QualityState
+
+__all__ = [
+    "OWNED",
+    "PlaybackProperties",
+    "check_properties",
+    "content_properties",
+    "playlist_properties",
+]
 
 #: Keys the session sets itself on playback events: a user value would contradict it.
 OWNED = frozenset(
@@ -92,28 +104,33 @@ def check_properties(name: str, properties: Mapping[str, Any] | None) -> dict[st
 
 
 class PlaybackProperties:
-    """What every playback event carries besides positions: the defaults, volume, fullscreen.
+    """What every playback event carries besides positions: the user's, volume, fullscreen.
 
-    ``defaults`` holds ``session_id``, the tracker's and the session's properties, and
-    ``livestream``; :meth:`build` adds the positions, the ids of what plays, and the
-    player's last volume / fullscreen / quality.
+    ``user`` holds the tracker's and the session's properties (the tracker's own mapping,
+    shared, when the session adds none: no dict per session); :meth:`build` adds
+    ``session_id``, ``livestream``, the position and the player's last volume / fullscreen /
+    quality.
     """
 
-    __slots__ = ("defaults", "full_screen", "sound")
+    __slots__ = ("full_screen", "live", "sound", "user")
 
-    def __init__(self, defaults: dict[str, Any]) -> None:
-        self.defaults = defaults
+    def __init__(self, user: Mapping[str, Any], live: bool) -> None:
+        self.user = user
+        self.live = live
         self.sound: int | None = None
         self.full_screen: bool | None = None
 
     def build(
         self,
+        session_id: str,
         position: int,
         total: float | None,
         bitrate: int | None,
         framerate: int | None,
     ) -> dict[str, Any]:
-        props = self.defaults.copy()
+        props: dict[str, Any] = {"session_id": session_id}
+        props.update(self.user)
+        props["livestream"] = self.live
         props["position"] = position
         if total is not None:
             props["total_length"] = int(total)
@@ -126,3 +143,50 @@ class PlaybackProperties:
         if self.full_screen is not None:
             props["full_screen"] = self.full_screen
         return props
+
+    def playback(
+        self,
+        session_id: str,
+        position: float,
+        playlist: Playlist,
+        ads: AdCursor,
+        quality: QualityState,
+        *,
+        with_ids: bool = True,
+    ) -> dict[str, Any]:
+        """A playback event's properties at ``position`` (playback-frame seconds): what plays
+        (the content item's ids, the ad's during an ad) unless ``with_ids`` is False."""
+        props = self.build(
+            session_id, seconds(position), playlist.total, quality.bitrate, quality.framerate
+        )
+        if with_ids:
+            item = playlist.item
+            if item is not None:
+                props["content_asset_id"] = item.asset_id
+                if item.pod_id:
+                    props["content_pod_id"] = item.pod_id
+            if ads.ad is not None:
+                ads.add_playback_ids(props)
+        return props
+
+
+def playlist_properties(props: dict[str, Any], playlist: Playlist) -> dict[str, Any]:
+    """Video Playback Started's lists: every declared item's and ad's ids, added to ``props``."""
+    props["content_asset_ids"] = [item.asset_id for item in playlist.content]
+    props["content_pod_ids"] = [item.pod_id for item in playlist.content if item.pod_id]
+    if playlist.breaks:
+        props["ad_asset_id"] = [ad.asset_id for brk in playlist.breaks for ad in brk.ads]
+        props["ad_pod_id"] = [brk.pod_id for brk in playlist.breaks]
+    return props
+
+
+def content_properties(session_id: str, playlist: Playlist, position: float) -> dict[str, Any]:
+    """A Video Content event's properties: the current item's, at ``position`` (its seconds)."""
+    props: dict[str, Any] = {"session_id": session_id}
+    props.update(playlist.item_props)
+    props["position"] = seconds(position)
+    live = playlist.live
+    if live:
+        props.pop("total_length", None)
+    props["livestream"] = live
+    return props

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["QualityState"]
+__all__ = ["NO_QUALITY", "QualityState"]
 
 
 class QualityState:
@@ -70,3 +70,8 @@ class QualityState:
                 self._last_drop_report = now
             self.reported_dropped = self.dropped_frames
         return props
+
+
+#: The quality of a session that has reported none: shared, never changed (a session makes its
+#: own at its first ``quality()`` reading).
+NO_QUALITY = QualityState(10.0)

@@ -20,30 +20,36 @@ actions (``_emit_*`` and friends, named in the rule table) live in :mod:`playhea
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
+import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 
 from playhead._actions import Actions
+from playhead._dispatch import DISPATCH
 from playhead._logging import get_logger
-from playhead.ads import AdCursor, ad_metadata_problem
+from playhead.ads import NO_ADS, ad_metadata_problem
+from playhead.arguments import identifier_problem, quality_readings, volume
+from playhead.arguments import rate as playback_rate
 from playhead.errors import CallbackError, ConfigurationError
 from playhead.frames import Playheads
-from playhead.machine import AD_STATES, EVENTS, IDLE_STATES, MachineError
+from playhead.machine import AD_STATES, IDLE_STATES, MachineError
 from playhead.model import AdBreak, Content
 from playhead.payload import message_id
 from playhead.playlist import Playlist
-from playhead.positions import MAX_SECONDS, check_position, number, seconds
+from playhead.positions import MAX_SECONDS, check_position, seconds
 from playhead.properties import PlaybackProperties, check_properties
-from playhead.quality import QualityState
+from playhead.quality import NO_QUALITY, QualityState
 from playhead.stats import SessionStats
-from playhead.windows import Hold, IdleWatch, Ticker
+from playhead.windows import NO_HOLD, NO_IDLE_WATCH, NO_TICKER, Hold, IdleWatch
 
 if TYPE_CHECKING:
+    from playhead.clock import Clock
     from playhead.tracker import Tracker
 
 __all__ = ["RAW_CALLBACKS", "Session"]
@@ -114,20 +120,20 @@ class Session(Actions):
         self.state = "idle"
         self._stats = SessionStats()
         live = bool(livestream)
-        defaults: dict[str, Any] = {"session_id": self.session_id}
-        defaults.update(tracker.properties)
-        defaults.update(check_properties("properties", properties))
-        defaults["livestream"] = live
-        self._props = PlaybackProperties(defaults)
+        user = tracker.properties
+        if properties is not None:
+            user = {**user, **check_properties("properties", properties)}
+        self._props = PlaybackProperties(user, live)
         self._list = Playlist(content, ad_breaks, live)
         self._xy = Playheads()
         self._xy.limit = self._list.limit
-        self._ads = AdCursor()
-        self._quality = QualityState(self._interval or 10.0)
-        self._beat = Ticker()
-        self._quartile_timer = Ticker()
-        self._hold = Hold()
-        self._idle = IdleWatch(tracker.idle_timeout)
+        # Units most sessions never need are shared empty ones until first used.
+        self._ads = NO_ADS
+        self._quality = NO_QUALITY
+        self._beat = NO_TICKER
+        self._quartile_timer = NO_TICKER
+        self._hold = NO_HOLD
+        self._idle = NO_IDLE_WATCH
         self._seek_origin = 0.0
         self._seek_target = 0.0
         self._seek_from_paused = False
@@ -141,9 +147,25 @@ class Session(Actions):
         self._next: Any = None
         self._from = "idle"
         self._since = self._clock.monotonic()
+        self._wake = None
 
     def __repr__(self) -> str:
         return f"<Session {self.session_id} state={self.state}>"
+
+    def __del__(self) -> None:
+        """Dropped without ``exit()``: the viewer is gone, so the session ends with Exited.
+
+        Timers hold sessions weakly (:class:`~playhead.windows.Wake`), so a playing session the
+        application dropped is collected here instead of sending heartbeats forever. The events
+        are built now, with the session's last playhead, and delivered through the clock (on
+        the scheduler thread): the garbage collector may run this inside any code, a
+        transport's lock included.
+        """
+        if getattr(self, "state", "ended") in ("idle", "ended") or sys.is_finalizing():
+            return
+        self._tracker = cast("Tracker", _Deferred(self._tracker, self._clock))
+        with contextlib.suppress(CallbackError):  # strict mode: a finaliser may not raise
+            self.exit()
 
     def __enter__(self) -> Session:
         return self
@@ -160,7 +182,7 @@ class Session(Actions):
         if self._idle.idled:
             self._fire("restart", "play")
         if self.state != "idle":
-            self._ignore("play", "playback was already requested", duplicate=True)
+            self._ignore("play", "playback was already requested", quiet=True)
             return
         self._play_at = self._clock.monotonic()
         self._fire("request_play", "play")
@@ -186,7 +208,7 @@ class Session(Actions):
                     else:
                         self._xy.pos = checked
         if state in _FRAMES:
-            self._ignore("playing", "frames are already advancing", duplicate=True)
+            self._ignore("playing", "frames are already advancing", quiet=True)
             return
         self._fire("frames", "playing")
 
@@ -198,7 +220,7 @@ class Session(Actions):
         if self.state in ("paused", "ad_paused") or (
             self.state == "seeking" and self._seek_from_paused
         ):
-            self._ignore("pause", "already paused", duplicate=True)
+            self._ignore("pause", "already paused", quiet=True)
             return
         if self.state == "playing" and self._content_now() >= self._list.limit - _END_SLACK:
             self._hold_trigger("pause", _END_HOLD)  # the HTML5 order at the end: pause, ended
@@ -230,7 +252,7 @@ class Session(Actions):
         if position is not None:
             self._update_position(position, "waiting")
         if self.state in ("buffering", "ad_buffering"):
-            self._ignore("waiting", "already stalled", duplicate=True)
+            self._ignore("waiting", "already stalled", quiet=True)
             return
         self._fire("stall", "waiting")
 
@@ -279,8 +301,9 @@ class Session(Actions):
     @_callback
     def content_start(self, asset_id: str, **metadata: Any) -> None:
         """The next item of a playlist is loading (a declared one, or a new one)."""
-        if not isinstance(asset_id, str) or not asset_id:
-            self._ignore("content_start", f"asset_id must be a non-empty string: {asset_id!r}")
+        problem = identifier_problem("asset_id", asset_id)
+        if problem is not None:
+            self._ignore("content_start", problem)
             return
         try:
             self._next = self._list.resolve_content(asset_id, metadata)
@@ -292,8 +315,9 @@ class Session(Actions):
     @_callback
     def ad_break_start(self, pod_id: str, **metadata: Any) -> None:
         """An ad break (pod) begins: a declared one, or one inserted on the fly."""
-        if not isinstance(pod_id, str) or not pod_id:
-            self._ignore("ad_break_start", f"pod_id must be a non-empty string: {pod_id!r}")
+        problem = identifier_problem("pod_id", pod_id)
+        if problem is not None:
+            self._ignore("ad_break_start", problem)
             return
         try:
             self._next = self._list.resolve_break(pod_id, metadata, self._xy.finished == 0)
@@ -305,10 +329,9 @@ class Session(Actions):
     @_callback
     def ad_start(self, asset_id: str, **metadata: Any) -> None:
         """An ad begins playing (declared in the current break, or inserted dynamically)."""
-        if not isinstance(asset_id, str) or not asset_id:
-            self._ignore("ad_start", f"asset_id must be a non-empty string: {asset_id!r}")
-            return
-        problem = ad_metadata_problem(asset_id, metadata)
+        problem = identifier_problem("asset_id", asset_id) or ad_metadata_problem(
+            asset_id, metadata
+        )
         if problem is not None:
             self._ignore("ad_start", problem)
             return
@@ -355,35 +378,27 @@ class Session(Actions):
         dropped_frames: float | None = None,
     ) -> None:
         """Bitrate (kbps), framerate (fps) or the dropped-frames counter changed."""
-        values: list[int | None] = []
-        for name, value in (
-            ("bitrate", bitrate),
-            ("framerate", framerate),
-            ("dropped_frames", dropped_frames),
-        ):
-            if value is None:
-                values.append(None)
-                continue
-            checked = number(value)
-            if checked is None or not 0 <= checked <= 1e12:
-                self._ignore("quality", f"{name} must be a number >= 0, got {value!r}")
-                return
-            values.append(int(checked))
+        values, reason = quality_readings(bitrate, framerate, dropped_frames)
+        if values is None:
+            self._ignore("quality", reason or "bad reading")
+            return
         if self.state == "ended":
             self._ignore("quality", "the session has ended")
             return
         now = self._clock.monotonic()
+        if self._quality is NO_QUALITY:
+            self._quality = QualityState(self._interval or 10.0)
         if self._quality.update(now, values[0], values[1], values[2]) and self.state != "idle":
             self._emit_quality(now)
 
     @_callback
     def volume(self, sound: float) -> None:
         """The volume changed, 0-100 (adapters convert their player's scale)."""
-        checked = number(sound)
-        if checked is None or not 0 <= checked <= 100:
-            self._ignore("volume", f"sound must be a number from 0 to 100, got {sound!r}")
+        checked, reason = volume(sound)
+        if checked is None:
+            self._ignore("volume", reason or "bad volume")
             return
-        self._props.sound = round(checked)
+        self._props.sound = checked
 
     @_callback
     def rate_change(self, rate: float) -> None:
@@ -392,9 +407,9 @@ class Session(Actions):
         Between time updates the content playhead advances at this rate, so heartbeats and a
         pause without a position report where the player really is. Stats stay wall time.
         """
-        checked = number(rate)
-        if checked is None or not 0 < checked <= 1000:
-            self._ignore("rate_change", f"rate must be a finite number > 0, got {rate!r}")
+        checked, reason = playback_rate(rate)
+        if checked is None:
+            self._ignore("rate_change", reason or "bad rate")
             return
         self._freeze(self._clock.monotonic())  # the time so far went at the old rate
         self._xy.rate = checked
@@ -409,7 +424,7 @@ class Session(Actions):
         """Playback stopped without the viewer asking (a call, device lock, background...)."""
         self._interrupt_method = str(method) if method is not None else None
         if self.state == "interrupted":
-            self._ignore("interrupt", "already interrupted", duplicate=True)
+            self._ignore("interrupt", "already interrupted", quiet=True)
             return
         self._fire("interrupt", "interrupt")
 
@@ -491,7 +506,7 @@ class Session(Actions):
         self._xy.freeze(now, old == "playing", old == "ad_playing")  # every event: one instant
         self._from = old
         try:
-            done: bool = EVENTS[trigger].trigger(self)
+            done = DISPATCH.trigger(self, trigger)
         except MachineError:
             self._ignore(call, f"not valid in state {old!r}")
             return False
@@ -504,18 +519,25 @@ class Session(Actions):
             self._since = now
             if old in _FRAMES and new not in _FRAMES:
                 self._stop_timers()  # frames stopped: no heartbeat or quartile timer
+            if old == "idle":  # started: Tracker.close() ends it if it is still open then
+                self._tracker._open.add(self._waker())
             if new == "ended":
                 self._idle.stop()
-                self._hold.drop()
+                if self._hold.trigger is not None:
+                    self._hold.drop()
+                self._tracker._open.discard(self._wake)
             elif new in IDLE_STATES and old not in IDLE_STATES:
+                if self._idle is NO_IDLE_WATCH:
+                    self._idle = IdleWatch(self._tracker.idle_timeout)
                 due = self._idle.entered(now)
                 if due is not None:
-                    self._idle.timer = self._clock.call_at(due, self._on_idle_timeout)
+                    self._idle.timer = self._clock.call_at(due, self._waker().idle)
         return True
 
-    def _ignore(self, call: str, reason: str, *, duplicate: bool = False) -> None:
+    def _ignore(self, call: str, reason: str, *, quiet: bool = False) -> None:
+        """Count and log an ignored callback: at debug when it is routine (``quiet``)."""
         self._stats.ignored_callbacks += 1
-        (log.debug if duplicate else log.warning)(
+        (log.debug if quiet else log.warning)(
             "callback_ignored",
             call=call,
             state=self.state,
@@ -565,7 +587,8 @@ class Session(Actions):
     def _time_update(self, position: float) -> None:
         state = self.state
         if self._in_ad_frame():
-            self._ignore("time_update", "the content playhead is frozen during an ad")
+            # Players go on reporting the content's time under an ad: routine, not a warning.
+            self._ignore("time_update", "the content playhead is frozen during an ad", quiet=True)
             return
         if state == "ended":
             self._ignore("time_update", "the session has ended")
@@ -587,8 +610,10 @@ class Session(Actions):
     def _hold_trigger(self, trigger: str, window: float) -> None:
         """Hold ``trigger`` back for ``window`` seconds: what comes next may change its meaning."""
         now = self._clock.monotonic()
+        if self._hold is NO_HOLD:
+            self._hold = Hold()
         self._hold.hold(trigger, now, self._clock.now())
-        self._hold.start(self._clock, now + window, self._on_hold_timeout)
+        self._hold.start(self._clock, now + window, self._waker().hold)
 
     def _settle_hold(self, call: str) -> None:
         """A callback arrives while a trigger is held: keep it, drop it, or release it first."""
@@ -614,9 +639,9 @@ class Session(Actions):
         finally:
             self._landing = self._emit_at = None
 
-    def _on_hold_timeout(self, generation: int) -> None:
+    def _on_hold_timeout(self) -> None:
         with self._lock:
-            if self._hold.current(generation):
+            if self._hold.current(self._clock.monotonic()):
                 self._hold.timer = None
                 self._release_hold()
 
@@ -628,7 +653,28 @@ class Session(Actions):
             if verdict == 0.0:
                 self._fire("idle_out", "idle_timeout")
             elif verdict is not None:
-                idle.timer = self._clock.call_at(verdict, self._on_idle_timeout)
+                idle.timer = self._clock.call_at(verdict, self._waker().idle)
+
+
+class _Deferred:
+    """Stands in for the tracker of a session being collected: delivery goes via the clock."""
+
+    __slots__ = ("_clock", "_open", "_tracker", "idle_timeout")
+
+    def __init__(self, tracker: Tracker, clock: Clock) -> None:
+        self._tracker = tracker
+        self._clock = clock
+        self._open = tracker._open
+        self.idle_timeout = tracker.idle_timeout
+
+    def _deliver(self, payload: dict[str, Any], session: Session) -> bool:
+        tracker = self._tracker
+
+        def deliver() -> None:
+            tracker._deliver(payload, session)
+
+        self._clock.call_at(self._clock.monotonic(), deliver)
+        return True
 
 
 def _parameters(name: str) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from playhead.payload import PayloadFactory
 from playhead.properties import check_properties
 from playhead.session import Session
 from playhead.transports.base import FlushResult, Payload, Transport
+from playhead.windows import Wake
 
 __all__ = ["Tracker"]
 
@@ -145,6 +146,9 @@ class Tracker:
             integrations=integrations,
         )
         self.send_failures = 0
+        # The started sessions not yet ended, by the weak handle their timers hold (a set of
+        # those costs less than a WeakSet): close() ends the ones still open.
+        self._open: set[Wake] = set()
 
     def session(
         self,
@@ -191,7 +195,11 @@ class Tracker:
         return self.transport.flush(timeout)
 
     def close(self, timeout: float | None = None) -> FlushResult:
-        """Close the transport."""
+        """End every open session with Exited (as ``exit()`` would), then close the transport."""
+        for wake in list(self._open):
+            session = wake.owner()
+            if isinstance(session, Session):
+                session.exit()
         return self.transport.close(timeout)
 
     def __enter__(self: _Self) -> _Self:

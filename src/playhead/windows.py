@@ -1,41 +1,65 @@
 """Timed windows of a session: heartbeat and quartile tickers, a held trigger, the idle watch.
 
-Each owns its timer and generation (a stale timer finds its generation moved on and does
-nothing); the session gives the callback and decides what a due timer means.
+Each owns its timer (a stale firing finds no timer, or one not yet due, and does nothing); the
+session gives the callback (one that holds the session weakly) and decides what a due timer
+means.
 """
 
 from __future__ import annotations
 
-import functools
+import weakref
 from collections.abc import Callable
+from typing import Protocol
 
-from playhead.clock import Clock, Timer
+from playhead.clock import Clock, Timer, call_again
 
-__all__ = ["KEEP_HOLD", "Hold", "IdleWatch", "Ticker"]
+__all__ = [
+    "KEEP_HOLD",
+    "NO_HOLD",
+    "NO_IDLE_WATCH",
+    "NO_TICKER",
+    "Hold",
+    "IdleWatch",
+    "Ticker",
+    "Wake",
+]
 
 
 class Ticker:
-    """One repeating or one-shot timer: start, stop, and whether a firing is current."""
+    """One timer that is started, re-armed and stopped, and knows whether a firing is current.
 
-    __slots__ = ("generation", "timer")
+    A firing is stale when the ticker was stopped or re-armed while that timer was already
+    running (on the scheduler thread): the ticker then holds no timer, or one not yet due.
+    """
+
+    __slots__ = ("timer",)
 
     def __init__(self) -> None:
         self.timer: Timer | None = None
-        self.generation = 0
 
-    def start(self, clock: Clock, due: float, callback: Callable[[int], None]) -> None:
-        """Call ``callback(generation)`` at ``due`` (replacing any pending firing)."""
-        self.generation += 1
-        self.timer = clock.call_at(due, functools.partial(callback, self.generation))
+    def start(self, clock: Clock, due: float, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` at ``due`` (replacing any pending firing)."""
+        if self.timer is not None:
+            self.timer.cancel()
+        self.timer = clock.call_at(due, callback)
+
+    def again(self, clock: Clock, due: float, callback: Callable[[], None]) -> None:
+        """The next firing of a timer that has just run: the same Timer object, re-armed."""
+        timer = self.timer
+        if timer is None:
+            self.timer = clock.call_at(due, callback)
+        else:
+            self.timer = call_again(clock, timer, due, callback)
 
     def stop(self) -> None:
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
-        self.generation += 1
 
-    def current(self, generation: int) -> bool:
-        return generation == self.generation
+    def current(self, now: float) -> bool:
+        """Whether a firing at ``now`` is this ticker's pending one (not a stale one)."""
+        timer = self.timer
+        return timer is not None and now >= timer.due
 
     def due(self, default: float) -> float:
         """When the pending firing was due (the base of the next one: no drift)."""
@@ -117,3 +141,58 @@ class IdleWatch:
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
+
+
+# What a session holds until it first needs a window of its own: shared, never changed (most
+# sessions never hold a trigger, and many never pause or see an ad's quartiles).
+NO_TICKER = Ticker()
+NO_HOLD = Hold()
+NO_IDLE_WATCH = IdleWatch(None)
+
+
+class Timed(Protocol):
+    """What a session's timers call back: one method per kind of timer."""
+
+    def _on_heartbeat(self) -> None: ...
+    def _on_quartile(self) -> None: ...
+    def _on_hold_timeout(self) -> None: ...
+    def _on_idle_timeout(self) -> None: ...
+
+
+class Wake:
+    """What a session's timers hold: a weak reference, so no timer keeps a session alive.
+
+    One per session, made when it first needs a timer. It is the heartbeat callback itself, so
+    a heartbeat re-arm allocates nothing; the rarer timers call its other methods. A session
+    that the application dropped is collected (and ends with Exited) instead of living on
+    through its timers.
+    """
+
+    __slots__ = ("_owner",)
+
+    def __init__(self, owner: Timed) -> None:
+        self._owner = weakref.ref(owner)
+
+    def owner(self) -> Timed | None:
+        """The session, or None once it has been collected."""
+        return self._owner()
+
+    def __call__(self) -> None:
+        owner = self._owner()
+        if owner is not None:
+            owner._on_heartbeat()
+
+    def quartile(self) -> None:
+        owner = self._owner()
+        if owner is not None:
+            owner._on_quartile()
+
+    def hold(self) -> None:
+        owner = self._owner()
+        if owner is not None:
+            owner._on_hold_timeout()
+
+    def idle(self) -> None:
+        owner = self._owner()
+        if owner is not None:
+            owner._on_idle_timeout()

@@ -2,24 +2,73 @@
 
 from __future__ import annotations
 
+import gc
+
 import playhead
-from playhead.windows import Hold, IdleWatch, Ticker
+from playhead.windows import Hold, IdleWatch, Ticker, Wake
 
 
 def test_a_ticker_fires_once_per_start_and_never_after_stop() -> None:
     clock = playhead.FakeClock()
-    fired: list[int] = []
+    fired: list[float] = []
     ticker = Ticker()
-    ticker.start(clock, 5, fired.append)
+    ticker.start(clock, 5, lambda: fired.append(clock.monotonic()))
     assert ticker.due(0) == 5
+    assert not ticker.current(4)  # not due yet: a firing now would be a stale one
     clock.advance(5)
-    assert fired == [1]
-    assert ticker.current(1)
-    ticker.start(clock, 10, fired.append)
+    assert fired == [5]
+    assert ticker.current(5)
+    ticker.start(clock, 10, lambda: fired.append(clock.monotonic()))
     ticker.stop()
     clock.advance(10)
-    assert fired == [1]
-    assert not ticker.current(2)
+    assert fired == [5]
+    assert not ticker.current(15)
+
+
+def test_a_ticker_re_arms_the_timer_that_ran() -> None:
+    clock = playhead.FakeClock()
+    fired: list[float] = []
+
+    def beat() -> None:
+        fired.append(clock.monotonic())
+        ticker.again(clock, ticker.due(0) + 10, beat)
+
+    ticker = Ticker()
+    ticker.start(clock, 10, beat)
+    first = ticker.timer
+    clock.advance(35)
+    assert fired == [10, 20, 30]
+    assert ticker.timer is first  # one Timer object for good
+    assert clock.pending == 1
+
+
+def test_a_wake_holds_its_owner_weakly() -> None:
+    calls: list[str] = []
+
+    class Owner:
+        def _on_heartbeat(self) -> None:
+            calls.append("heartbeat")
+
+        def _on_quartile(self) -> None:
+            calls.append("quartile")
+
+        def _on_hold_timeout(self) -> None:
+            calls.append("hold")
+
+        def _on_idle_timeout(self) -> None:
+            calls.append("idle")
+
+    owner = Owner()
+    wake = Wake(owner)
+    wake()
+    wake.quartile()
+    wake.hold()
+    wake.idle()
+    assert calls == ["heartbeat", "quartile", "hold", "idle"]
+    del owner
+    gc.collect()
+    wake()
+    assert calls == ["heartbeat", "quartile", "hold", "idle"]
 
 
 def test_a_held_seek_joins_the_next_step_and_waits_for_frames() -> None:

@@ -1,0 +1,59 @@
+"""Checking what a raw callback was given: a checked value, or the reason it is refused.
+
+The session asks, and logs and ignores the callback when there is a reason; nothing here logs.
+Positions have their own unit (:mod:`playhead.positions`), ad metadata is the ad cursor's
+(:func:`playhead.ads.ad_metadata_problem`).
+"""
+
+from __future__ import annotations
+
+from playhead.positions import number
+
+__all__ = ["identifier_problem", "quality_readings", "rate", "volume"]
+
+#: Quality readings above this are a bug, not a bitrate (1 Pbps) or a frame count.
+_MAX_QUALITY = 1e12
+
+
+def identifier_problem(name: str, value: object) -> str | None:
+    """What is wrong with an ``asset_id`` / ``pod_id`` argument, or None."""
+    if not isinstance(value, str) or not value:
+        return f"{name} must be a non-empty string: {value!r}"
+    return None
+
+
+def quality_readings(
+    bitrate: object, framerate: object, dropped_frames: object
+) -> tuple[tuple[int | None, int | None, int | None] | None, str | None]:
+    """``((bitrate, framerate, dropped_frames), None)`` as integers (None: not reported), or
+    ``(None, reason)`` naming the first reading that is not a number >= 0."""
+    values: list[int | None] = []
+    for name, value in (
+        ("bitrate", bitrate),
+        ("framerate", framerate),
+        ("dropped_frames", dropped_frames),
+    ):
+        if value is None:
+            values.append(None)
+            continue
+        checked = number(value)
+        if checked is None or not 0 <= checked <= _MAX_QUALITY:
+            return None, f"{name} must be a number >= 0, got {value!r}"
+        values.append(int(checked))
+    return (values[0], values[1], values[2]), None
+
+
+def volume(sound: object) -> tuple[int | None, str | None]:
+    """The volume as the spec's integer 0-100, or ``(None, reason)``."""
+    checked = number(sound)
+    if checked is None or not 0 <= checked <= 100:
+        return None, f"sound must be a number from 0 to 100, got {sound!r}"
+    return round(checked), None
+
+
+def rate(value: object) -> tuple[float | None, str | None]:
+    """A playback rate (> 0, finite, at most 1000x), or ``(None, reason)``."""
+    checked = number(value)
+    if checked is None or not 0 < checked <= 1000:
+        return None, f"rate must be a finite number > 0, got {value!r}"
+    return checked, None

@@ -1,0 +1,52 @@
+"""Callback arguments: a checked value, or the reason the callback is ignored."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from playhead.arguments import identifier_problem, quality_readings, rate, volume
+
+
+def test_identifiers_are_non_empty_strings() -> None:
+    assert identifier_problem("asset_id", "c1") is None
+    for bad in ("", None, 7):
+        problem = identifier_problem("pod_id", bad)
+        assert problem is not None
+        assert problem.startswith("pod_id must be a non-empty string")
+
+
+def test_quality_readings_become_integers_and_none_means_not_reported() -> None:
+    assert quality_readings(2500.7, None, 3) == ((2500, None, 3), None)
+    assert quality_readings(None, None, None) == ((None, None, None), None)
+
+
+@pytest.mark.parametrize(
+    ("readings", "name"),
+    [((-1, None, None), "bitrate"), ((1, math.nan, None), "framerate"), ((1, 2, "x"), "dropped")],
+)
+def test_a_bad_quality_reading_is_named(readings: tuple[object, object, object], name: str) -> None:
+    checked, reason = quality_readings(*readings)
+    assert checked is None
+    assert reason is not None
+    assert reason.startswith(name)
+
+
+def test_volume_is_an_integer_from_0_to_100() -> None:
+    assert volume(49.6) == (50, None)
+    assert volume(0) == (0, None)
+    for bad in (101, -1, math.inf, True, "loud"):
+        checked, reason = volume(bad)
+        assert checked is None
+        assert reason is not None
+        assert "0 to 100" in reason
+
+
+def test_rate_is_finite_and_positive() -> None:
+    assert rate(1.5) == (1.5, None)
+    for bad in (0, -1, math.nan, math.inf, 10**400, "2x"):
+        checked, reason = rate(bad)
+        assert checked is None
+        assert reason is not None
+        assert "rate" in reason
