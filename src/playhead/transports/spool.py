@@ -118,6 +118,7 @@ class Spool:
         self._pending_cost = 0
         self._checkpoint_reserve = 0
         self._txn_rows = 0
+        self._top = 0  # the highest rowid used: new rows go above it
         self._page_size = 4096
         self._db: sqlite3.Connection | None = None
         self._lock_file = self._take_ownership()
@@ -289,6 +290,7 @@ class Spool:
         db = self._require()
         row = db.execute("SELECT COALESCE(SUM(LENGTH(body)), 0), COUNT(*) FROM events")
         self.bytes, self.rows = (int(v) for v in row.fetchone())
+        self._top = max(self._top, self.load_max_rowid())
         self._measure()
 
     def _require(self) -> sqlite3.Connection:
@@ -321,9 +323,14 @@ class Spool:
         """What one row may take on disk, counted against ``max_bytes`` before it is written:
         its bytes twice (-wal, then database), and, while the transaction may still touch new
         pages of the message_id index (random ids land anywhere), one whole index page."""
-        cost = 2 * (len(body) + _ROW_OVERHEAD)
-        index_pages = 1 + self.rows * _INDEX_ENTRY // (self._page_size // 2)
-        if self._txn_rows < index_pages:
+        return self.cost_at(len(body), self.rows, self._txn_rows)
+
+    def cost_at(self, length: int, rows: int, txn_rows: int) -> int:
+        """:meth:`cost` of a ``length``-byte row written as the ``txn_rows``-th of its
+        transaction into a spool of ``rows`` rows."""
+        cost = 2 * (length + _ROW_OVERHEAD)
+        index_pages = 1 + rows * _INDEX_ENTRY // (self._page_size // 2)
+        if txn_rows < index_pages:
             cost += self._page_size + 24
         return cost
 
@@ -341,8 +348,9 @@ class Spool:
             return None
         try:
             cur = db.execute(
-                "INSERT OR IGNORE INTO events (message_id, body, created) VALUES (?, ?, ?)",
-                (message_id, body, time.time() if now is None else now),
+                "INSERT OR IGNORE INTO events (rowid, message_id, body, created) "
+                "VALUES (?, ?, ?, ?)",
+                (self._top + 1, message_id, body, time.time() if now is None else now),
             )
         except sqlite3.Error as exc:
             if alone:
@@ -354,26 +362,67 @@ class Spool:
         self._txn_rows += 1
         self.bytes += len(body)
         self.rows += 1
+        self._top += 1
         if alone:
             self._written()
-        return int(cur.lastrowid or 0)
+        return self._top
 
     def add_many(self, rows: Iterable[tuple[str, bytes]]) -> list[int | None]:
-        """Write rows in one transaction; one rowid (or ``None``: full, duplicate) per row.
-        Raises :class:`SpoolError` when the disk refuses (nothing written)."""
+        """Write rows in one transaction; one rowid (``None``: full; ``0``: spooled already)
+        per row. Raises :class:`SpoolError` when the disk refuses (nothing written).
+
+        One ``executemany`` with rowids given here (above every rowid this spool has used, so
+        a reader's cursor never skips a new row); the rows a duplicate messageId kept out are
+        found only when the count of changes says there are some."""
         db = self._require_for_write()
         now = time.time()
-        out: list[int | None] = []
-        before = (self.bytes, self.rows)
         self._begin_cost()
+        out: list[int | None] = []
+        batch: list[tuple[int, str, bytes, float]] = []
+        size = 0
+        room = self.max_bytes - self.disk_bytes - self._checkpoint_reserve
+        top = self._top
+        rows_before = self.rows
+        for message_id, body in rows:
+            cost = self.cost_at(len(body), rows_before + len(batch), len(batch))
+            if self._pending_cost + cost > room:
+                out.append(None)
+                continue
+            self._pending_cost += cost
+            top += 1
+            batch.append((top, message_id, body, now))
+            size += len(body)
+            out.append(top)
+        if not batch:
+            self._pending_cost = 0
+            return out
         try:
             db.execute("BEGIN")
-            for message_id, body in rows:
-                out.append(self.add(message_id, body, now))
+            changes = db.total_changes
+            db.executemany(
+                "INSERT OR IGNORE INTO events (rowid, message_id, body, created) "
+                "VALUES (?, ?, ?, ?)",
+                batch,
+            )
+            kept = db.total_changes - changes
+            if kept != len(batch):
+                written = {
+                    int(r[0])
+                    for r in db.execute(
+                        "SELECT rowid FROM events WHERE rowid > ? AND rowid <= ?",
+                        (self._top, top),
+                    )
+                }
+                for i, row in enumerate(out):
+                    if row is not None and row not in written:
+                        out[i] = 0
+                size = sum(len(b) for r, _m, b, _c in batch if r in written)
             db.execute("COMMIT")
         except sqlite3.Error as exc:
-            self.bytes, self.rows = before
             self._fail(exc)
+        self._top = top
+        self.bytes += size
+        self.rows += kept
         self._written()
         return out
 
@@ -383,25 +432,32 @@ class Spool:
         if not message_ids:
             return
         db = self._require_for_write()
-        before = (self.bytes, self.rows)
+        size = count = 0
         try:
+            if self.durability == "sync":
+                # a delete lost in a power cut only sends an event again (the collector
+                # de-duplicates by messageId): no fsync for it; the next add's FULL commit
+                # syncs the -wal, this delete included
+                db.execute("PRAGMA synchronous=NORMAL")
             db.execute("BEGIN")
             for start in range(0, len(message_ids), 500):
                 chunk = message_ids[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                cur = db.execute(
-                    f"SELECT COALESCE(SUM(LENGTH(body)), 0), COUNT(*) FROM events "
-                    f"WHERE message_id IN ({marks})",
+                for (length,) in db.execute(
+                    f"DELETE FROM events WHERE message_id IN ({marks}) RETURNING LENGTH(body)",
                     chunk,
-                )
-                size, count = cur.fetchone()
-                db.execute(f"DELETE FROM events WHERE message_id IN ({marks})", chunk)
-                self.bytes -= int(size)
-                self.rows -= int(count)
+                ).fetchall():
+                    size += length
+                    count += 1
             db.execute("COMMIT")
         except sqlite3.Error as exc:
-            self.bytes, self.rows = before
             self._fail(exc)
+        finally:
+            if self.durability == "sync":
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("PRAGMA synchronous=FULL")
+        self.bytes -= size
+        self.rows -= count
         try:
             if int(db.execute("PRAGMA freelist_count").fetchone()[0]) > 16:
                 db.execute("PRAGMA incremental_vacuum")  # give freed pages back to the disk
