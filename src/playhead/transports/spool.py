@@ -114,7 +114,9 @@ class Spool:
         #: What the files take on disk now, less the free pages sqlite will reuse.
         self.disk_bytes = 0
         self.recovery: SpoolRecovery | None = None
-        self._wal_limit = max(64 * 1024, min(1024 * 1024, max_bytes // 8))
+        # every checkpoint fsyncs the database: a larger -wal means fewer of them (the -wal
+        # and what a checkpoint may add are counted against max_bytes all the same)
+        self._wal_limit = max(64 * 1024, min(4 * 1024 * 1024, max_bytes // 8))
         self._pending_cost = 0
         self._checkpoint_reserve = 0
         self._txn_rows = 0
