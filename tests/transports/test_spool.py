@@ -207,3 +207,45 @@ def test_past_the_retry_cap_spooled_events_are_retried_later(tmp_path: Path) -> 
     report = transport.close(2)
     assert report.remaining == 0
     assert report.spooled == 0
+
+
+def test_spool_batch_write_reports_duplicates_and_keeps_counts(tmp_path: Path) -> None:
+    spool = Spool(tmp_path / "spool.sqlite")
+    try:
+        first = spool.add_many([("a", b'{"messageId":"a"}'), ("b", b'{"messageId":"b"}')])
+        assert first == [1, 2]
+        # "a" again (in the file) and "c" twice in one batch: only the first "c" is written
+        again = spool.add_many(
+            [("a", b'{"messageId":"a"}'), ("c", b'{"messageId":"c"}'), ("c", b'{"messageId":"c"}')]
+        )
+        assert again[0] == 0
+        assert again[2] == 0
+        assert again[1] is not None
+        assert again[1] > 2
+        assert (spool.rows, spool.bytes) == (3, 3 * len(b'{"messageId":"a"}'))
+        spool.delete(["a", "c", "never-spooled"])
+        assert (spool.rows, spool.bytes) == (1, len(b'{"messageId":"b"}'))
+        assert [body for _, body in spool.load(0, 10)] == [b'{"messageId":"b"}']
+    finally:
+        spool.close()
+
+
+def test_new_rows_go_above_every_rowid_used_even_after_the_tail_was_deleted(
+    tmp_path: Path,
+) -> None:
+    # a reader's cursor sits at the highest rowid it loaded: a reused rowid would be skipped
+    spool = Spool(tmp_path / "spool.sqlite")
+    try:
+        top = spool.add_many([(m, b'{"messageId":"' + m.encode() + b'"}') for m in "abc"])[-1]
+        assert top is not None
+        spool.delete(["a", "b", "c"])
+        assert spool.rows == 0
+        row = spool.add("d", b'{"messageId":"d"}')
+        assert row is not None
+        assert row > top
+        (later,) = spool.add_many([("e", b'{"messageId":"e"}')])
+        assert later is not None
+        assert later > row
+        assert [r for r, _ in spool.load(top, 10)] == [row, later]
+    finally:
+        spool.close()
