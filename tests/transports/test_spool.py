@@ -11,6 +11,7 @@ import pytest
 
 from playhead import ConfigurationError, HttpTransport
 from playhead.transports import Spool
+from playhead.transports import spool as spool_module
 
 from .collector import Collector
 from .events import make_events
@@ -209,7 +210,13 @@ def test_past_the_retry_cap_spooled_events_are_retried_later(tmp_path: Path) -> 
     assert report.spooled == 0
 
 
-def test_spool_batch_write_reports_duplicates_and_keeps_counts(tmp_path: Path) -> None:
+@pytest.mark.parametrize("returning", [True, False], ids=["sqlite>=3.35", "older sqlite"])
+def test_spool_batch_write_reports_duplicates_and_keeps_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, returning: bool
+) -> None:
+    if returning and sqlite3.sqlite_version_info < (3, 35, 0):
+        pytest.skip("this sqlite has no DELETE ... RETURNING")
+    monkeypatch.setattr(spool_module, "_RETURNING", returning)
     spool = Spool(tmp_path / "spool.sqlite")
     try:
         first = spool.add_many([("a", b'{"messageId":"a"}'), ("b", b'{"messageId":"b"}')])

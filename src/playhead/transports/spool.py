@@ -58,6 +58,8 @@ _DISK_ERRORS = ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_BUSY", "SQLITE_LOCKED")
 _DAMAGE_ERRORS = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
 _WAL_MAGIC = (0x377F0682, 0x377F0683)
 _SALVAGE_QUERIES = 20_000
+# DELETE ... RETURNING (one statement instead of a sum query and a delete) needs sqlite 3.35
+_RETURNING = sqlite3.sqlite_version_info >= (3, 35, 0)
 
 
 class SpoolError(Exception):
@@ -445,12 +447,22 @@ class Spool:
             for start in range(0, len(message_ids), 500):
                 chunk = message_ids[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                for (length,) in db.execute(
-                    f"DELETE FROM events WHERE message_id IN ({marks}) RETURNING LENGTH(body)",
+                if _RETURNING:
+                    for (length,) in db.execute(
+                        f"DELETE FROM events WHERE message_id IN ({marks}) RETURNING LENGTH(body)",
+                        chunk,
+                    ).fetchall():
+                        size += length
+                        count += 1
+                    continue
+                row = db.execute(
+                    f"SELECT COALESCE(SUM(LENGTH(body)), 0), COUNT(*) FROM events "
+                    f"WHERE message_id IN ({marks})",
                     chunk,
-                ).fetchall():
-                    size += length
-                    count += 1
+                ).fetchone()
+                db.execute(f"DELETE FROM events WHERE message_id IN ({marks})", chunk)
+                size += int(row[0])
+                count += int(row[1])
             db.execute("COMMIT")
         except sqlite3.Error as exc:
             self._fail(exc)
