@@ -215,9 +215,7 @@ class Session(Actions):
         """The viewer paused (content or ad)."""
         if position is not None:
             self._update_position(position, "pause")
-        if self.state in ("paused", "ad_paused") or (
-            self.state == "seeking" and self._seek.paused
-        ):
+        if self.state in ("paused", "ad_paused") or (self.state == "seeking" and self._seek.paused):
             self._ignore("pause", "already paused", quiet=True)
             return
         if self.state == "playing" and self._content_now() >= self._list.limit - _END_SLACK:
