@@ -316,7 +316,7 @@ class Actions:
             return
         if length is not None:
             self._xy.ad_pos = float(length)
-        self._emit_quartiles(self._ads.quartiles.remaining(), self._clock.monotonic())
+        self._emit_ad_playing(self._ads.completed(self._clock.monotonic()))
         self._stats.ads_completed += 1
         self._emit(Event.AD_COMPLETED, self._ad_event_props())
         self._drop_ad()
@@ -342,21 +342,18 @@ class Actions:
     def _close_break(self) -> None:
         self._ads.close()
 
-    def _emit_quartiles(self, quartiles: list[int], now: float) -> None:
-        for quartile in quartiles:
+    def _emit_ad_playing(self, due: list[int] | list[int | None]) -> None:
+        """The Video Ad Playing events the cursor says are due (None: without a quartile)."""
+        for quartile in due:
             props = self._ad_event_props()
-            props["quartile"] = quartile
-            self._ads.playing_at = now
+            if quartile is not None:
+                props["quartile"] = quartile
             self._emit(Event.AD_PLAYING, props)
 
     def _emit_ad_heartbeat(self, now: float) -> None:
-        """One Video Ad Playing per instant: a quartile due now rides on the heartbeat."""
         xy = self._xy
         xy.report_ad(self._ad_now(now), now)
-        self._emit_quartiles(self._ads.quartiles.crossed(xy.ad_pos + 1e-9), now)
-        if self._ads.playing_at != now:
-            self._ads.playing_at = now
-            self._emit(Event.AD_PLAYING, self._ad_event_props())
+        self._emit_ad_playing(self._ads.heartbeat(xy.ad_pos, now))
 
     def _emit_quality(self, now: float) -> None:
         props: dict[str, Any] = {"session_id": self.session_id}
@@ -446,9 +443,7 @@ class Actions:
                 return
             self._xy.report_ad(self._ad_now(now), now)
             self._quartile_timer.timer = None
-            if self._ads.playing_at != now:  # a heartbeat at this instant carried it already
-                crossed = self._ads.quartiles.crossed(self._xy.ad_pos + 1e-9)
-                self._emit_quartiles(crossed, now)
+            self._emit_ad_playing(self._ads.by_clock(self._xy.ad_pos, now))
             self._schedule_quartile(now)
 
     # ------------------------------------------------------------------ payloads

@@ -349,7 +349,7 @@ class Session(Actions):
         if not ads.reported:
             ads.reported = True  # the player reports ad time: quartiles follow it
             self._quartile_timer.stop()
-        self._emit_quartiles(ads.quartiles.crossed(self._xy.ad_pos), self._clock.monotonic())
+        self._emit_ad_playing(ads.crossed(self._xy.ad_pos, self._clock.monotonic()))
 
     @_callback
     def ad_skipped(self) -> None:
