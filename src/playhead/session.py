@@ -35,6 +35,7 @@ from playhead._dispatch import DISPATCH
 from playhead._logging import get_logger
 from playhead.ads import NO_ADS, ad_metadata_problem
 from playhead.arguments import identifier_problem, quality_readings, volume
+from playhead.arguments import length as item_length
 from playhead.arguments import rate as playback_rate
 from playhead.errors import CallbackError, ConfigurationError
 from playhead.frames import Playheads
@@ -442,13 +443,11 @@ class Session(Actions):
 
         .. versionadded:: 0.2
         """
-        if isinstance(length, bool) or not isinstance(length, (int, float)):
-            self._ignore("duration_change", f"not a length: {length!r}")
+        checked, reason = item_length(length)
+        if checked is None:
+            self._ignore("duration_change", reason or "bad length")
             return
-        if not (0 < length <= MAX_SECONDS):
-            self._ignore("duration_change", f"not a length: {length!r}")
-            return
-        if self._list.learn_length(length):
+        if self._list.learn_length(checked):
             self._xy.limit = self._list.limit
 
     # ------------------------------------------------------------------ public reads
