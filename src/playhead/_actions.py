@@ -22,6 +22,7 @@ from playhead.playlist import Playlist
 from playhead.positions import seconds
 from playhead.properties import PlaybackProperties, content_properties, playlist_properties
 from playhead.quality import QualityState
+from playhead.seek import Seek
 from playhead.stats import SessionStats
 from playhead.windows import NO_TICKER, Hold, IdleWatch, Ticker, Timed, Wake
 
@@ -45,7 +46,6 @@ class Actions:
         "_interrupt_method",
         "_interval",
         "_join_window",
-        "_landing",
         "_list",
         "_lock",
         "_next",
@@ -54,9 +54,7 @@ class Actions:
         "_props",
         "_quality",
         "_quartile_timer",
-        "_seek_from_paused",
-        "_seek_origin",
-        "_seek_target",
+        "_seek",
         "_since",
         "_startup_reported",
         "_stats",
@@ -82,7 +80,6 @@ class Actions:
     _idle: IdleWatch
     _interrupt_method: str | None
     _interval: float
-    _landing: float | None
     _list: Playlist
     _lock: threading.RLock
     _next: Any
@@ -91,9 +88,7 @@ class Actions:
     _props: PlaybackProperties
     _quality: QualityState
     _quartile_timer: Ticker
-    _seek_from_paused: bool
-    _seek_origin: float
-    _seek_target: float
+    _seek: Seek
     _since: float
     _startup_reported: bool
     _stats: SessionStats
@@ -135,7 +130,7 @@ class Actions:
         return not self._list.done
 
     def _seek_keeps_paused(self) -> bool:
-        return self._seek_from_paused
+        return self._seek.paused
 
     def _nothing_after_content(self) -> bool:
         return self._list.nothing_after_content()
@@ -175,12 +170,11 @@ class Actions:
             self._emit_ad_heartbeat(self._clock.monotonic())
 
     def _emit_resumed_after_seek(self) -> None:
-        if self._seek_from_paused:
-            self._seek_from_paused = False
+        if self._seek.resumes():
             self._emit_resumed()
 
     def _keep_paused_after_seek(self) -> None:
-        self._seek_from_paused = True
+        self._seek.paused = True
 
     def _emit_buffer_started(self) -> None:
         settled = settle(self._pending, Event.BUFFER_COMPLETED)
@@ -198,29 +192,29 @@ class Actions:
 
     def _emit_seek_started(self) -> None:
         self._stats.seek_count += 1
-        props = self._playback_props(position=self._xy.playback_at(self._seek_origin))
-        props["seek_position"] = seconds(self._xy.playback_at(self._seek_target))
-        self._xy.pos = self._seek_target
+        seek = self._seek
+        props = self._playback_props(position=self._xy.playback_at(seek.origin))
+        props["seek_position"] = seconds(self._xy.playback_at(seek.target))
+        self._xy.pos = seek.target
         self._emit(Event.SEEK_STARTED, props)
 
     def _emit_seek_completed(self) -> None:
-        landed = self._landing
+        held = None
         if self._hold.trigger == "seek_end":  # frames advanced while the landing was held
-            landed = self._hold.at
+            held = self._hold.at
             self._hold.drop()
-        target = self._seek_target
-        props = self._playback_props(position=self._xy.playback_at(target))
+        seek = self._seek
+        props = self._playback_props(position=self._xy.playback_at(seek.target))
         # Frames advanced from the landing if the seek ends in playing: carry them forward.
         now = self._clock.monotonic()
-        self._xy.report(target, landed if landed is not None and self.state == "playing" else now)
+        self._xy.report(seek.target, seek.landed_at(held, self.state == "playing", now))
         self._emit(Event.SEEK_COMPLETED, props)
 
     def _close_seek(self) -> None:
         """A seek cut short lands where it was going; a pause taken during it stays open."""
         self._emit_seek_completed()
-        if self._seek_from_paused:
+        if self._seek.cut_short():
             self._pending = owe(self._pending, Event.RESUMED)
-        self._seek_from_paused = False
 
     def _emit_interrupted(self) -> None:
         settled = settle(self._pending, Event.RESUMED)
@@ -249,7 +243,7 @@ class Actions:
         self._since = self._clock.monotonic()
         self._first_frame = self._startup_reported = self._list.started = False
         self._pending = ()
-        self._seek_from_paused = False
+        self._seek.paused = False
         if self._ads.ad is not None:
             self._drop_ad()
         self._ads = NO_ADS
@@ -322,7 +316,7 @@ class Actions:
             return
         if length is not None:
             self._xy.ad_pos = float(length)
-        self._emit_quartiles(self._ads.quartiles.remaining(), self._clock.monotonic())
+        self._emit_ad_playing(self._ads.completed(self._clock.monotonic()))
         self._stats.ads_completed += 1
         self._emit(Event.AD_COMPLETED, self._ad_event_props())
         self._drop_ad()
@@ -348,21 +342,18 @@ class Actions:
     def _close_break(self) -> None:
         self._ads.close()
 
-    def _emit_quartiles(self, quartiles: list[int], now: float) -> None:
-        for quartile in quartiles:
+    def _emit_ad_playing(self, due: list[int] | list[int | None]) -> None:
+        """The Video Ad Playing events the cursor says are due (None: without a quartile)."""
+        for quartile in due:
             props = self._ad_event_props()
-            props["quartile"] = quartile
-            self._ads.playing_at = now
+            if quartile is not None:
+                props["quartile"] = quartile
             self._emit(Event.AD_PLAYING, props)
 
     def _emit_ad_heartbeat(self, now: float) -> None:
-        """One Video Ad Playing per instant: a quartile due now rides on the heartbeat."""
         xy = self._xy
         xy.report_ad(self._ad_now(now), now)
-        self._emit_quartiles(self._ads.quartiles.crossed(xy.ad_pos + 1e-9), now)
-        if self._ads.playing_at != now:
-            self._ads.playing_at = now
-            self._emit(Event.AD_PLAYING, self._ad_event_props())
+        self._emit_ad_playing(self._ads.heartbeat(xy.ad_pos, now))
 
     def _emit_quality(self, now: float) -> None:
         props: dict[str, Any] = {"session_id": self.session_id}
@@ -452,9 +443,7 @@ class Actions:
                 return
             self._xy.report_ad(self._ad_now(now), now)
             self._quartile_timer.timer = None
-            if self._ads.playing_at != now:  # a heartbeat at this instant carried it already
-                crossed = self._ads.quartiles.crossed(self._xy.ad_pos + 1e-9)
-                self._emit_quartiles(crossed, now)
+            self._emit_ad_playing(self._ads.by_clock(self._xy.ad_pos, now))
             self._schedule_quartile(now)
 
     # ------------------------------------------------------------------ payloads

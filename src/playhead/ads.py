@@ -23,6 +23,9 @@ _NO_QUARTILES = Quartiles(None)
 #: An ad cut off this close to its end counts as completed (players stop a frame or two short).
 END_SLACK = 0.5
 
+#: A heartbeat or a clock-driven quartile at a quartile's exact instant crosses it (float error).
+_AT = 1e-9
+
 
 def ad_metadata_problem(asset_id: str, metadata: Mapping[str, Any]) -> str | None:
     """What is wrong with ``ad_start()`` metadata (a field of the wrong type), or None."""
@@ -118,6 +121,37 @@ class AdCursor:
     def reached_end(self, position: float) -> bool:
         length = self.length
         return length is not None and position >= length - END_SLACK
+
+    # -- what Video Ad Playing events are due: a quartile number, or None for a plain one --
+
+    def crossed(self, position: float, now: float) -> list[int]:
+        """Quartiles the player's ad time crossed at ``position``."""
+        found = self.quartiles.crossed(position)
+        if found:
+            self.playing_at = now
+        return found
+
+    def heartbeat(self, position: float, now: float) -> list[int | None]:
+        """One Video Ad Playing per instant: a quartile due now rides on the heartbeat."""
+        due: list[int | None] = list(self.quartiles.crossed(position + _AT))
+        if not due and self.playing_at != now:
+            due.append(None)
+        if due:
+            self.playing_at = now
+        return due
+
+    def by_clock(self, position: float, now: float) -> list[int]:
+        """Quartiles fallen due by the clock, unless a heartbeat at this instant carried them."""
+        if self.playing_at == now:
+            return []
+        return self.crossed(position + _AT, now)
+
+    def completed(self, now: float) -> list[int]:
+        """Quartiles the ad never reported before its end: all are crossed when it completes."""
+        rest = self.quartiles.remaining()
+        if rest:
+            self.playing_at = now
+        return rest
 
     def event_props(self, session_id: str, position: int) -> dict[str, Any]:
         """The properties of a Video Ad event at ``position`` (ad seconds)."""

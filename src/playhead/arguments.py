@@ -7,9 +7,9 @@ Positions have their own unit (:mod:`playhead.positions`), ad metadata is the ad
 
 from __future__ import annotations
 
-from playhead.positions import number
+from playhead.positions import MAX_SECONDS, number
 
-__all__ = ["identifier_problem", "quality_readings", "rate", "volume"]
+__all__ = ["identifier_problem", "length", "quality_readings", "rate", "volume"]
 
 #: Quality readings above this are a bug, not a bitrate (1 Pbps) or a frame count.
 _MAX_QUALITY = 1e12
@@ -57,3 +57,13 @@ def rate(value: object) -> tuple[float | None, str | None]:
     if checked is None or not 0 < checked <= 1000:
         return None, f"rate must be a finite number > 0, got {value!r}"
     return checked, None
+
+
+def length(value: object) -> tuple[float | None, str | None]:
+    """An item's length in seconds from the player (> 0, at most ``MAX_SECONDS``), or
+    ``(None, reason)``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None, f"not a length: {value!r}"
+    if not 0 < value <= MAX_SECONDS:
+        return None, f"not a length: {value!r}"
+    return value, None

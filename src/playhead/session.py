@@ -35,6 +35,7 @@ from playhead._dispatch import DISPATCH
 from playhead._logging import get_logger
 from playhead.ads import NO_ADS, ad_metadata_problem
 from playhead.arguments import identifier_problem, quality_readings, volume
+from playhead.arguments import length as item_length
 from playhead.arguments import rate as playback_rate
 from playhead.errors import CallbackError, ConfigurationError
 from playhead.frames import Playheads
@@ -45,6 +46,7 @@ from playhead.playlist import Playlist
 from playhead.positions import MAX_SECONDS, check_position, seconds
 from playhead.properties import PlaybackProperties, check_properties
 from playhead.quality import NO_QUALITY, QualityState
+from playhead.seek import NO_SEEK, Seek
 from playhead.stats import SessionStats
 from playhead.windows import NO_HOLD, NO_IDLE_WATCH, NO_TICKER, Hold, IdleWatch
 
@@ -134,10 +136,7 @@ class Session(Actions):
         self._quartile_timer = NO_TICKER
         self._hold = NO_HOLD
         self._idle = NO_IDLE_WATCH
-        self._seek_origin = 0.0
-        self._seek_target = 0.0
-        self._seek_from_paused = False
-        self._landing: float | None = None  # when a released seek landed
+        self._seek = NO_SEEK
         self._emit_at: float | None = None  # events' time while a held trigger is released
         self._pending: tuple[str, ...] = ()
         self._play_at = 0.0
@@ -204,7 +203,7 @@ class Session(Actions):
                 checked = self._checked(position, "playing")
                 if checked is not None:
                     if state == "seeking":
-                        self._seek_target = checked
+                        self._seek.target = checked
                     else:
                         self._xy.pos = checked
         if state in _FRAMES:
@@ -217,9 +216,7 @@ class Session(Actions):
         """The viewer paused (content or ad)."""
         if position is not None:
             self._update_position(position, "pause")
-        if self.state in ("paused", "ad_paused") or (
-            self.state == "seeking" and self._seek_from_paused
-        ):
+        if self.state in ("paused", "ad_paused") or (self.state == "seeking" and self._seek.paused):
             self._ignore("pause", "already paused", quiet=True)
             return
         if self.state == "playing" and self._content_now() >= self._list.limit - _END_SLACK:
@@ -262,6 +259,7 @@ class Session(Actions):
         target = self._checked(to, "seeking")
         if target is None:
             return
+        seek = self._seeks()
         state = self.state
         if state in ("playing", "paused", "buffering"):
             origin = self._content_now()
@@ -269,9 +267,8 @@ class Session(Actions):
                 checked = self._checked(position, "seeking")
                 if checked is not None:
                     origin = checked
-            self._seek_origin = origin
-            self._seek_from_paused = state == "paused"
-        self._seek_target = target
+            seek.begin(origin, state == "paused")
+        seek.target = target
         if state == "loading":
             self._xy.pos = target  # a bookmark: where the first frame will be
         self._fire("seek_start", "seeking")
@@ -282,7 +279,7 @@ class Session(Actions):
         if position is not None:
             checked = self._checked(position, "seeked")
             if checked is not None:
-                self._seek_target = checked
+                self._seeks().target = checked
                 if self.state == "loading":
                     self._xy.pos = checked
         if self.state == "seeking" and self._join_window > 0:
@@ -353,7 +350,7 @@ class Session(Actions):
         if not ads.reported:
             ads.reported = True  # the player reports ad time: quartiles follow it
             self._quartile_timer.stop()
-        self._emit_quartiles(ads.quartiles.crossed(self._xy.ad_pos), self._clock.monotonic())
+        self._emit_ad_playing(ads.crossed(self._xy.ad_pos, self._clock.monotonic()))
 
     @_callback
     def ad_skipped(self) -> None:
@@ -446,13 +443,11 @@ class Session(Actions):
 
         .. versionadded:: 0.2
         """
-        if isinstance(length, bool) or not isinstance(length, (int, float)):
-            self._ignore("duration_change", f"not a length: {length!r}")
+        checked, reason = item_length(length)
+        if checked is None:
+            self._ignore("duration_change", reason or "bad length")
             return
-        if not (0 < length <= MAX_SECONDS):
-            self._ignore("duration_change", f"not a length: {length!r}")
-            return
-        if self._list.learn_length(length):
+        if self._list.learn_length(checked):
             self._xy.limit = self._list.limit
 
     # ------------------------------------------------------------------ public reads
@@ -563,6 +558,12 @@ class Session(Actions):
             self._ignore(call, reason)
         return position
 
+    def _seeks(self) -> Seek:
+        """The session's own seek unit, made at its first seek."""
+        if self._seek is NO_SEEK:
+            self._seek = Seek()
+        return self._seek
+
     def _in_ad_frame(self) -> bool:
         state = self.state
         return state in AD_STATES or (state == "interrupted" and self._ads.ad is not None)
@@ -598,7 +599,7 @@ class Session(Actions):
             return
         if state == "seeking":
             if self._hold.trigger is None:  # after the landing, the landing stands
-                self._seek_target = checked
+                self._seek.target = checked
             return
         moved = checked > self._xy.pos
         self._xy.report(checked, self._clock.monotonic())
@@ -631,13 +632,15 @@ class Session(Actions):
             return
         at = hold.at
         if held == "seek_end":
-            self._landing = at
+            self._seek.landing = at
         hold.drop()
         self._emit_at = hold.wall
         try:
             self._fire(held, "seeked" if held == "seek_end" else "pause", at)
         finally:
-            self._landing = self._emit_at = None
+            self._emit_at = None
+            if held == "seek_end":
+                self._seek.landing = None
 
     def _on_hold_timeout(self) -> None:
         with self._lock:

@@ -62,3 +62,27 @@ def test_ad_metadata_problems_name_the_field() -> None:
         problem = ad_metadata_problem("a", metadata)
         assert problem is not None
         assert field in problem
+
+
+def test_one_ad_playing_per_instant_a_due_quartile_rides_on_the_heartbeat() -> None:
+    cursor = AdCursor()
+    cursor.open(BREAK)
+    cursor.start("a1", {})  # 20 s: quartiles at 5, 10, 15
+    assert cursor.heartbeat(3.0, now=1.0) == [None]  # a plain heartbeat
+    assert cursor.heartbeat(5.0, now=2.0) == [1]  # the quartile instead of a plain one
+    assert cursor.by_clock(5.0, now=2.0) == []  # that instant already had its Ad Playing
+    assert cursor.heartbeat(6.0, now=2.0) == []
+    assert cursor.by_clock(10.0, now=3.0) == [2]
+    assert cursor.heartbeat(10.0, now=3.0) == []
+
+
+def test_reported_time_crosses_quartiles_and_completion_sends_the_rest() -> None:
+    cursor = AdCursor()
+    cursor.open(BREAK)
+    cursor.start("a1", {})
+    assert cursor.crossed(4.9, now=1.0) == []
+    assert cursor.crossed(11.0, now=2.0) == [1, 2]
+    assert cursor.playing_at == 2.0
+    assert cursor.completed(now=3.0) == [3]
+    assert cursor.completed(now=4.0) == []
+    assert cursor.playing_at == 3.0

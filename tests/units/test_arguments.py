@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from playhead.arguments import identifier_problem, quality_readings, rate, volume
+from playhead.arguments import identifier_problem, length, quality_readings, rate, volume
 
 
 def test_identifiers_are_non_empty_strings() -> None:
@@ -50,3 +50,12 @@ def test_rate_is_finite_and_positive() -> None:
         assert checked is None
         assert reason is not None
         assert "rate" in reason
+
+
+def test_a_length_is_a_number_above_zero_within_what_a_session_holds() -> None:
+    assert length(600) == (600, None)
+    assert length(12.5) == (12.5, None)
+    for bad in (0, -1, math.nan, math.inf, 1e300, True, "60", None):
+        checked, reason = length(bad)
+        assert checked is None
+        assert reason == f"not a length: {bad!r}"
