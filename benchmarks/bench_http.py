@@ -11,7 +11,7 @@ rotating, and every ratio is paired within a round (min and median reported, nev
   ``HttpTransport`` (also with ``gzip=True``), ``AsyncHttpTransport``, ``HttpTransport`` with a
   ``batched`` and a ``sync`` spool; Customer.io's client sending the same events. Each event is
   built inside the loop, as a tracker builds it.
-- caller cost, like with like: a player callback (``pause()`` / ``playing()`` in turn, each
+- caller cost, like with like: a player callback (``waiting()`` / ``playing()`` in turn, each
   emitting one event) through ``Tracker`` + ``HttpTransport``, payload building included,
   against one Customer.io ``track()`` per callback with the same properties built per call;
   with a live collector, and with sending off (playhead: endpoint down; theirs: ``send=False``).
@@ -220,10 +220,11 @@ def ours_callbacks_us(collector: Collector | None, n: int) -> float:
     session.play()
     session.playing(0)
     gc.collect()
-    pause, playing = session.pause, session.playing
+    # a stall and its end: one event each (a resume after a pause also sends its heartbeat)
+    waiting, playing = session.waiting, session.playing
     started = time.perf_counter()
     for _ in range(n // 2):
-        pause()
+        waiting()
         playing()
     cost = (time.perf_counter() - started) / (n // 2 * 2) * 1e6
     if collector is not None:
