@@ -163,30 +163,3 @@ def build_machine(**options: Any) -> Machine:
 #: (they go to the stdlib logger ``transitions``; see docs/logging.md to quiet them).
 MACHINE = build_machine(name="playhead")
 EVENTS = MACHINE.events
-
-
-def mermaid_diagram() -> str:
-    """The state diagram as Mermaid text, drawn by transitions' mermaid backend from the table.
-
-    Used offline (docs), never per live session: diagram machines keep a graph per model.
-    """
-    from transitions.extensions.diagrams import GraphMachine
-
-    class _Model:
-        pass
-
-    machine = GraphMachine(
-        model=_Model(),
-        states=list(STATES),
-        transitions=[
-            {k: v for k, v in rule.items() if k in ("trigger", "source", "dest", "conditions")}
-            for rule in TRANSITIONS
-            if rule["dest"] is not None
-        ],
-        initial="idle",
-        auto_transitions=False,
-        graph_engine="mermaid",
-        show_conditions=True,
-    )
-    source: str = machine.get_graph().source
-    return source
