@@ -73,14 +73,12 @@ def render_svg() -> str:
         [dot, "-Tsvg"], input=dot_source(), capture_output=True, text=True, check=True, timeout=60
     ).stdout
     svg = svg[svg.index("<svg") :]
-    # Fit the page's width, keeping the proportions (the viewBox stays).
-    svg = re.sub(
-        r'^<svg width="[^"]*" height="[^"]*"',
-        '<svg role="img" aria-label="state diagram" style="max-width: 100%; height: auto"',
-        svg,
-    )
+    # Drawn at its own size in a box that scrolls sideways: shrunk to the page's width, the
+    # wide left-to-right layout is too small to read.
+    label = '<svg role="img" aria-label="state diagram" style="max-width: none" '
+    svg = re.sub(r"^<svg ", label, svg)
     lines = [line for line in svg.splitlines() if line.strip() and "<!--" not in line]
-    return "\n".join(lines)
+    return '<div style="overflow-x: auto">' + "\n".join(lines) + "</div>"
 
 
 if __name__ == "__main__":
