@@ -9,6 +9,7 @@ import pytest
 
 import playhead
 from playhead import Ad, AdBreak, CallbackError, ConfigurationError, Content
+from playhead.playback import Playback
 from tests.conftest import Harness
 
 EP = Content(asset_id="c1", total_length=100)
@@ -145,7 +146,7 @@ def test_an_internal_error_never_reaches_the_player(
     def explode(*args: Any) -> dict[str, Any]:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(playhead.Session, "_content_props", explode)
+    monkeypatch.setattr(Playback, "content_props", explode)
     with playhead.testing.capture_logs() as logs:
         session.playing(0)
     assert logs[-1]["event"] == "callback_failed"

@@ -38,9 +38,9 @@ class Seek:
         self.paused = False
         return owed
 
-    def landed_at(self, held: float | None, playing: bool, now: float) -> float:
+    def landed_at(self, playing: bool, now: float) -> float:
         """When the playhead stood at the target: frames advanced from a held landing."""
-        landed = self.landing if held is None else held
+        landed = self.landing
         return landed if landed is not None and playing else now
 
 

@@ -1,21 +1,16 @@
 """Session: one playback session's raw callbacks, turned into the spec's events.
 
-The session is glue. It checks what the player reports, updates its units, and fires a trigger
-on the shared rule table in :mod:`playhead.machine` when something changed. The units own their
-state and answer questions; only the session emits events and logs:
-
-- :class:`~playhead.playlist.Playlist`: items, breaks, the current item, the total length;
-- :class:`~playhead.frames.Playheads`: the content and ad playheads, carried forward at the rate;
-- :class:`~playhead.ads.AdCursor`: the open break, the ad, its pod position and quartiles;
-- :mod:`~playhead.windows`: heartbeat and quartile tickers, held triggers, the idle watch;
-- :class:`~playhead.properties.PlaybackProperties`, :class:`~playhead.quality.QualityState`,
-  :class:`~playhead.stats.SessionStats`.
+The session is glue. It checks what the player reports, updates the units of its
+:class:`~playhead.playback.Playback` (the model the rule table in :mod:`playhead.machine`
+drives), fires a trigger when something changed, and sends the events the trigger derived:
+it builds their payloads, delivers them through the tracker, and logs. It also owns the
+windows that change what a callback means (:class:`~playhead.windows.Hold`: a held
+``seeked()`` or end-of-content pause; :class:`~playhead.windows.IdleWatch`: the idle end).
 
 Every public method is a raw callback from a player. None of them raises into the caller (unless
 the tracker is ``strict``): a callback that makes no sense is logged under ``callback_ignored``,
 counted in :attr:`Session.stats` and ignored. Callbacks may come from a player thread while
-heartbeats fire on the scheduler thread; one lock per session serialises them. The machine's
-actions (``_emit_*`` and friends, named in the rule table) live in :mod:`playhead._actions`.
+heartbeats fire on the scheduler thread; one lock per session serialises them.
 """
 
 from __future__ import annotations
@@ -26,29 +21,26 @@ import inspect
 import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from playhead._actions import Actions
 from playhead._dispatch import DISPATCH
 from playhead._logging import get_logger
-from playhead.ads import NO_ADS, ad_metadata_problem
+from playhead.ads import ad_metadata_problem
 from playhead.arguments import identifier_problem, quality_readings, volume
 from playhead.arguments import length as item_length
 from playhead.arguments import rate as playback_rate
 from playhead.errors import CallbackError, ConfigurationError
-from playhead.frames import Playheads
 from playhead.machine import AD_STATES, IDLE_STATES, MachineError
 from playhead.model import AdBreak, Content
 from playhead.payload import message_id
-from playhead.playlist import Playlist
+from playhead.playback import FRAMES, Playback
 from playhead.positions import MAX_SECONDS, check_position, seconds
-from playhead.properties import PlaybackProperties, check_properties
+from playhead.properties import check_properties
 from playhead.quality import NO_QUALITY, QualityState
-from playhead.seek import NO_SEEK, Seek
 from playhead.stats import SessionStats
-from playhead.windows import NO_HOLD, NO_IDLE_WATCH, NO_TICKER, Hold, IdleWatch
+from playhead.windows import NO_HOLD, NO_IDLE_WATCH, Hold, IdleWatch, Wake
 
 if TYPE_CHECKING:
     from playhead.clock import Clock
@@ -59,8 +51,7 @@ __all__ = ["RAW_CALLBACKS", "Session"]
 log = get_logger("playhead.session")
 
 _F = TypeVar("_F", bound=Callable[..., None])
-
-_FRAMES = ("playing", "ad_playing")
+_Events = list[tuple[str, dict[str, Any]]]
 
 #: A pause this close to the end of the content may be the player's own pause before
 #: ``ended()`` (the HTML5 order): it is held this long (seconds) to see whether the end follows.
@@ -87,7 +78,7 @@ def _callback(method: _F) -> _F:
     return wrapper  # type: ignore[return-value]
 
 
-class Session(Actions):
+class Session:
     """One playback session: a player instance playing one or more items, with their ads.
 
     Made by :meth:`playhead.Tracker.session`. Feed it the player's raw callbacks; it emits the
@@ -97,7 +88,7 @@ class Session(Actions):
     .. versionadded:: 0.1
     """
 
-    __slots__ = ()  # the state is declared on Actions, the half the rules drive
+    __slots__ = ("__weakref__", "_core", "_hold", "_idle", "_lock", "_tracker")
 
     def __init__(
         self,
@@ -111,42 +102,33 @@ class Session(Actions):
     ) -> None:
         if session_id is not None and (not isinstance(session_id, str) or not session_id):
             raise ConfigurationError(f"session_id must be a non-empty string, got {session_id!r}")
-        self._tracker = tracker
-        self._clock = tracker.clock
-        self._factory = tracker._factory
-        self._strict = tracker.strict
-        self._interval = tracker.heartbeat_interval
-        self._join_window = tracker.seek_join_window
-        self._lock = threading.RLock()
-        self.session_id = session_id or message_id()
-        self.state = "idle"
-        self._stats = SessionStats()
-        live = bool(livestream)
         user = tracker.properties
         if properties is not None:
             user = {**user, **check_properties("properties", properties)}
-        self._props = PlaybackProperties(user, live)
-        self._list = Playlist(content, ad_breaks, live)
-        self._xy = Playheads()
-        self._xy.limit = self._list.limit
-        # Units most sessions never need are shared empty ones until first used.
-        self._ads = NO_ADS
-        self._quality = NO_QUALITY
-        self._beat = NO_TICKER
-        self._quartile_timer = NO_TICKER
+        self._tracker: Any = tracker
+        self._lock = threading.RLock()
+        self._core = Playback(
+            tracker.clock,
+            tracker.heartbeat_interval,
+            session_id or message_id(),
+            content,
+            ad_breaks,
+            bool(livestream),
+            user,
+        )
+        # Windows most sessions never open are shared empty ones until first used.
         self._hold = NO_HOLD
         self._idle = NO_IDLE_WATCH
-        self._seek = NO_SEEK
-        self._emit_at: float | None = None  # events' time while a held trigger is released
-        self._pending: tuple[str, ...] = ()
-        self._play_at = 0.0
-        self._first_frame = False
-        self._startup_reported = False
-        self._interrupt_method: str | None = None
-        self._next: Any = None
-        self._from = "idle"
-        self._since = self._clock.monotonic()
-        self._wake = None
+
+    @property
+    def session_id(self) -> str:
+        """The id on every event of this session (a new one after an idle end)."""
+        return self._core.session_id
+
+    @property
+    def state(self) -> str:
+        """The current state's name (see :data:`playhead.machine.STATES`)."""
+        return self._core.state
 
     def __repr__(self) -> str:
         return f"<Session {self.session_id} state={self.state}>"
@@ -160,9 +142,10 @@ class Session(Actions):
         the scheduler thread): the garbage collector may run this inside any code, a
         transport's lock included.
         """
-        if getattr(self, "state", "ended") in ("idle", "ended") or sys.is_finalizing():
+        core = getattr(self, "_core", None)
+        if core is None or core.state in ("idle", "ended") or sys.is_finalizing():
             return
-        self._tracker = cast("Tracker", _Deferred(self._tracker, self._clock))
+        self._tracker = _Deferred(self._tracker, core.clock)
         with contextlib.suppress(CallbackError):  # strict mode: a finaliser may not raise
             self.exit()
 
@@ -179,47 +162,58 @@ class Session(Actions):
     def play(self) -> None:
         """Playback was requested (the viewer pressed play, or autoplay began)."""
         if self._idle.idled:
-            self._fire("restart", "play")
-        if self.state != "idle":
+            self._restart("play")
+        core = self._core
+        if core.state != "idle":
             self._ignore("play", "playback was already requested", quiet=True)
             return
-        self._play_at = self._clock.monotonic()
+        core.play_at = core.clock.monotonic()
         self._fire("request_play", "play")
 
     @_callback
     def playing(self, position: float | None = None) -> None:
         """Frames are advancing: the first frame, or after a pause, a stall or a seek."""
         if self._idle.idled:
-            self._fire("restart", "playing")
-        state = self.state
-        if state == "idle":  # autoplay without play(): the request is implicit
-            self._play_at = self._clock.monotonic()
+            self._restart("playing")
+        core = self._core
+        if core.state == "idle":  # autoplay without play(): the request is implicit
+            core.play_at = core.clock.monotonic()
             self._fire("request_play", "playing")
-            state = self.state
+        state = core.state
         if position is not None:
-            if self._in_ad_frame():
+            if core.in_ad_frame():
                 self._set_ad_position(position, "playing")
             else:
                 checked = self._checked(position, "playing")
                 if checked is not None:
                     if state == "seeking":
-                        self._seek.target = checked
+                        core.seek.target = checked
                     else:
-                        self._xy.pos = checked
-        if state in _FRAMES:
+                        core.xy.pos = checked
+        if state in FRAMES:
             self._ignore("playing", "frames are already advancing", quiet=True)
             return
-        self._fire("frames", "playing")
+        hold = self._hold
+        if hold.trigger != "seek_end":
+            self._fire("frames", "playing")
+            return
+        core.seek.landing = hold.at  # frames advance from the held landing of a seek
+        hold.drop()
+        try:
+            self._fire("frames", "playing")
+        finally:
+            core.seek.landing = None
 
     @_callback
     def pause(self, position: float | None = None) -> None:
         """The viewer paused (content or ad)."""
         if position is not None:
             self._update_position(position, "pause")
-        if self.state in ("paused", "ad_paused") or (self.state == "seeking" and self._seek.paused):
+        core = self._core
+        if core.state in ("paused", "ad_paused") or (core.state == "seeking" and core.seek.paused):
             self._ignore("pause", "already paused", quiet=True)
             return
-        if self.state == "playing" and self._content_now() >= self._list.limit - _END_SLACK:
+        if core.state == "playing" and core.content_now() >= core.xy.limit - _END_SLACK:
             self._hold_trigger("pause", _END_HOLD)  # the HTML5 order at the end: pause, ended
             return
         self._fire("pause", "pause")
@@ -228,14 +222,15 @@ class Session(Actions):
         """The content playhead moved (call it at any rate: it costs a few comparisons)."""
         try:
             with self._lock:
+                core = self._core
+                xy = core.xy
                 if (
-                    self.state == "playing"
+                    core.state == "playing"
                     and position.__class__ in (float, int)
-                    and 0 <= position < self._list.limit  # unbounded items: MAX_SECONDS
+                    and 0 <= position < xy.limit  # unbounded items: MAX_SECONDS
                 ):
-                    xy = self._xy
                     xy.pos = position
-                    xy.pos_at = self._clock.monotonic()
+                    xy.pos_at = core.clock.monotonic()
                     return
                 self._time_update(position)
         except CallbackError:
@@ -248,7 +243,7 @@ class Session(Actions):
         """Playback stalled for want of data."""
         if position is not None:
             self._update_position(position, "waiting")
-        if self.state in ("buffering", "ad_buffering"):
+        if self._core.state in ("buffering", "ad_buffering"):
             self._ignore("waiting", "already stalled", quiet=True)
             return
         self._fire("stall", "waiting")
@@ -259,10 +254,11 @@ class Session(Actions):
         target = self._checked(to, "seeking")
         if target is None:
             return
-        seek = self._seeks()
-        state = self.state
+        core = self._core
+        seek = core.seeks()
+        state = core.state
         if state in ("playing", "paused", "buffering"):
-            origin = self._content_now()
+            origin = core.content_now()
             if position is not None:
                 checked = self._checked(position, "seeking")
                 if checked is not None:
@@ -270,29 +266,32 @@ class Session(Actions):
             seek.begin(origin, state == "paused")
         seek.target = target
         if state == "loading":
-            self._xy.pos = target  # a bookmark: where the first frame will be
+            core.xy.pos = target  # a bookmark: where the first frame will be
         self._fire("seek_start", "seeking")
 
     @_callback
     def seeked(self, position: float | None = None) -> None:
         """The seek landed (at ``position``, or at its target when not given)."""
+        core = self._core
         if position is not None:
             checked = self._checked(position, "seeked")
             if checked is not None:
-                self._seeks().target = checked
-                if self.state == "loading":
-                    self._xy.pos = checked
-        if self.state == "seeking" and self._join_window > 0:
-            self._hold_trigger("seek_end", self._join_window)  # a scrub's next step may follow
+                core.seeks().target = checked
+                if core.state == "loading":
+                    core.xy.pos = checked
+        window = self._tracker.seek_join_window
+        if core.state == "seeking" and window > 0:
+            self._hold_trigger("seek_end", window)  # a scrub's next step may follow
             return
         self._fire("seek_end", "seeked")
 
     @_callback
     def ended(self) -> None:
         """The current content item reached its end."""
-        item = self._list.item
-        if self._list.started and item is not None and item.total_length:
-            self._xy.pos = float(item.total_length)
+        playlist = self._core.list
+        item = playlist.item
+        if playlist.started and item is not None and item.total_length:
+            self._core.xy.pos = float(item.total_length)
         self._fire("content_end", "ended")
 
     @_callback
@@ -303,7 +302,7 @@ class Session(Actions):
             self._ignore("content_start", problem)
             return
         try:
-            self._next = self._list.resolve_content(asset_id, metadata)
+            self._core.next = self._core.list.resolve_content(asset_id, metadata)
         except ConfigurationError as exc:
             self._ignore("content_start", str(exc))
             return
@@ -317,7 +316,8 @@ class Session(Actions):
             self._ignore("ad_break_start", problem)
             return
         try:
-            self._next = self._list.resolve_break(pod_id, metadata, self._xy.finished == 0)
+            core = self._core
+            core.next = core.list.resolve_break(pod_id, metadata, core.xy.finished == 0)
         except ConfigurationError as exc:
             self._ignore("ad_break_start", str(exc))
             return
@@ -332,25 +332,22 @@ class Session(Actions):
         if problem is not None:
             self._ignore("ad_start", problem)
             return
-        self._next = (asset_id, metadata)
+        self._core.next = (asset_id, metadata)
         self._fire("ad_begin", "ad_start")
 
     @_callback
     def ad_time_update(self, position: float) -> None:
         """The ad playhead moved (seconds into the current ad)."""
-        ads = self._ads
-        if ads.ad is None or self.state == "ended":
+        core = self._core
+        if core.ads.ad is None or core.state == "ended":
             self._ignore("ad_time_update", "no ad is playing")
             return
-        before = self._xy.ad_pos
+        before = core.xy.ad_pos
         if not self._set_ad_position(position, "ad_time_update"):
             return
-        if self.state == "ad_buffering" and self._xy.ad_pos > before:
+        if core.state == "ad_buffering" and core.xy.ad_pos > before:
             self._fire("frames", "ad_time_update")  # the ad's frames advance again
-        if not ads.reported:
-            ads.reported = True  # the player reports ad time: quartiles follow it
-            self._quartile_timer.stop()
-        self._emit_ad_playing(ads.crossed(self._xy.ad_pos, self._clock.monotonic()))
+        self._run(core.ad_reported)
 
     @_callback
     def ad_skipped(self) -> None:
@@ -379,14 +376,15 @@ class Session(Actions):
         if values is None:
             self._ignore("quality", reason or "bad reading")
             return
-        if self.state == "ended":
+        core = self._core
+        if core.state == "ended":
             self._ignore("quality", "the session has ended")
             return
-        now = self._clock.monotonic()
-        if self._quality is NO_QUALITY:
-            self._quality = QualityState(self._interval or 10.0)
-        if self._quality.update(now, values[0], values[1], values[2]) and self.state != "idle":
-            self._emit_quality(now)
+        now = core.clock.monotonic()
+        if core.quality is NO_QUALITY:
+            core.quality = QualityState(core.interval or 10.0)
+        if core.quality.update(now, *values) and core.state != "idle":
+            self._run(lambda: core.emit_quality(now))
 
     @_callback
     def volume(self, sound: float) -> None:
@@ -395,7 +393,7 @@ class Session(Actions):
         if checked is None:
             self._ignore("volume", reason or "bad volume")
             return
-        self._props.sound = checked
+        self._core.props.sound = checked
 
     @_callback
     def rate_change(self, rate: float) -> None:
@@ -408,19 +406,21 @@ class Session(Actions):
         if checked is None:
             self._ignore("rate_change", reason or "bad rate")
             return
-        self._freeze(self._clock.monotonic())  # the time so far went at the old rate
-        self._xy.rate = checked
+        core = self._core
+        core.freeze(core.clock.monotonic())  # the time so far went at the old rate
+        core.xy.rate = checked
 
     @_callback
     def fullscreen(self, on: bool) -> None:
         """Fullscreen was switched on or off."""
-        self._props.full_screen = bool(on)
+        self._core.props.full_screen = bool(on)
 
     @_callback
     def interrupt(self, method: str | None = None) -> None:
         """Playback stopped without the viewer asking (a call, device lock, background...)."""
-        self._interrupt_method = str(method) if method is not None else None
-        if self.state == "interrupted":
+        core = self._core
+        core.interrupt_method = str(method) if method is not None else None
+        if core.state == "interrupted":
             self._ignore("interrupt", "already interrupted", quiet=True)
             return
         self._fire("interrupt", "interrupt")
@@ -428,7 +428,7 @@ class Session(Actions):
     @_callback
     def exit(self, position: float | None = None) -> None:
         """The viewer left. Exited, or Playback Completed when all content was seen."""
-        if self.state == "ended":
+        if self._core.state == "ended":
             return  # closing the player after the session completed: the normal ending
         if position is not None:
             self._update_position(position, "exit")
@@ -447,8 +447,9 @@ class Session(Actions):
         if checked is None:
             self._ignore("duration_change", reason or "bad length")
             return
-        if self._list.learn_length(checked):
-            self._xy.limit = self._list.limit
+        core = self._core
+        if core.list.learn_length(checked):
+            core.xy.limit = core.list.limit
 
     # ------------------------------------------------------------------ public reads
 
@@ -456,20 +457,21 @@ class Session(Actions):
     def position(self) -> int:
         """The playback-frame playhead now (integer seconds, ads seen included)."""
         with self._lock:
-            return seconds(self._playback_position())
+            return seconds(self._core.playback_position())
 
     @property
     def content_position(self) -> float:
         """The content playhead now (seconds into the current item)."""
         with self._lock:
-            return self._content_now()
+            return self._core.content_now()
 
     @property
     def stats(self) -> SessionStats:
         """A snapshot of the :class:`~playhead.SessionStats`, the interval still open included."""
         with self._lock:
-            snapshot = attrs.evolve(self._stats)
-            snapshot.add_time(self.state, self._clock.monotonic() - self._since)
+            core = self._core
+            snapshot = attrs.evolve(core.stats)
+            snapshot.add_time(core.state, core.clock.monotonic() - core.since)
             return snapshot
 
     @property
@@ -481,113 +483,139 @@ class Session(Actions):
     @property
     def content(self) -> tuple[Content, ...]:
         """The declared playlist."""
-        return self._list.content
+        return self._core.list.content
 
     @property
     def ad_breaks(self) -> tuple[AdBreak, ...]:
         """The declared ad breaks."""
-        return self._list.breaks
+        return self._core.list.breaks
 
     @property
     def livestream(self) -> bool:
-        return self._list.live
+        return self._core.list.live
 
     # ------------------------------------------------------------------ machinery
 
-    def _fire(self, trigger: str, call: str, at: float | None = None) -> bool:
-        """Fire ``trigger`` on the rule table (``at``: when it happened, if before now)."""
-        old = self.state
-        now = self._clock.monotonic() if at is None else at
-        self._xy.freeze(now, old == "playing", old == "ad_playing")  # every event: one instant
-        self._from = old
+    def _fire(
+        self, trigger: str, call: str, at: float | None = None, wall: float | None = None
+    ) -> bool:
+        """Fire ``trigger`` and send its events (``at``/``wall``: when it happened, if earlier)."""
+        core = self._core
+        old = core.state
+        now = core.clock.monotonic() if at is None else at
+        core.xy.freeze(now, old == "playing", old == "ad_playing")  # every event: one instant
+        core.from_ = old
+        if old == "idle":
+            self._waker()  # the timers of the frames to come hold it
+        out: _Events = []
+        core.out = out
         try:
-            done = DISPATCH.trigger(self, trigger)
+            done = DISPATCH.trigger(core, trigger)
         except MachineError:
-            self._ignore(call, f"not valid in state {old!r}")
-            return False
+            done = None
+        finally:
+            core.out = None
+            self._send(out, wall)
         if not done:
-            self._ignore(call, f"no rule applies in state {old!r}")
+            reason = "not valid" if done is None else "no rule applies"
+            self._ignore(call, f"{reason} in state {old!r}")
             return False
-        new = self.state
+        new = core.state
         if new != old:
-            self._stats.add_time(old, now - self._since)
-            self._since = now
-            if old in _FRAMES and new not in _FRAMES:
-                self._stop_timers()  # frames stopped: no heartbeat or quartile timer
+            core.moved(old, new, now)
+            wake = core.wake
             if old == "idle":  # started: Tracker.close() ends it if it is still open then
-                self._tracker._open.add(self._waker())
+                self._tracker._open.add(wake)
             if new == "ended":
                 self._idle.stop()
                 if self._hold.trigger is not None:
                     self._hold.drop()
-                self._tracker._open.discard(self._wake)
+                self._tracker._open.discard(wake)
             elif new in IDLE_STATES and old not in IDLE_STATES:
                 if self._idle is NO_IDLE_WATCH:
                     self._idle = IdleWatch(self._tracker.idle_timeout)
                 due = self._idle.entered(now)
                 if due is not None:
-                    self._idle.timer = self._clock.call_at(due, self._waker().idle)
+                    self._idle.timer = core.clock.call_at(due, self._waker().idle)
         return True
+
+    def _run(self, derive: Callable[[], None]) -> None:
+        """Derive events outside a trigger (a timer, a reported ad time) and send them."""
+        core = self._core
+        out: _Events = []
+        core.out = out
+        try:
+            derive()
+        finally:
+            core.out = None
+            self._send(out)
+
+    def _send(self, events: _Events, wall: float | None = None) -> None:
+        """Build and deliver the events a trigger derived (``wall``: their time, if earlier)."""
+        if not events:
+            return
+        tracker = self._tracker
+        factory = tracker._factory
+        stats = self._core.stats
+        for event, properties in events:
+            stats.events_emitted += 1
+            if not tracker._deliver(factory.build(event, properties, wall), self):
+                stats.emit_failures += 1
 
     def _ignore(self, call: str, reason: str, *, quiet: bool = False) -> None:
         """Count and log an ignored callback: at debug when it is routine (``quiet``)."""
-        self._stats.ignored_callbacks += 1
+        core = self._core
+        core.stats.ignored_callbacks += 1
         (log.debug if quiet else log.warning)(
             "callback_ignored",
             call=call,
-            state=self.state,
+            state=core.state,
             reason=reason,
-            session_id=self.session_id,
+            session_id=core.session_id,
         )
-        if self._strict:
-            raise CallbackError(call, self.state, reason)
+        if self._tracker.strict:
+            raise CallbackError(call, core.state, reason)
 
     def _failed(self, call: str, exc: Exception) -> None:
-        self._stats.ignored_callbacks += 1
+        core = self._core
+        core.stats.ignored_callbacks += 1
         log.error(
-            "callback_failed", call=call, state=self.state, session_id=self.session_id, exc_info=exc
+            "callback_failed", call=call, state=core.state, session_id=core.session_id, exc_info=exc
         )
-        if self._strict:
-            raise CallbackError(call, self.state, f"{type(exc).__name__}: {exc}") from exc
+        if self._tracker.strict:
+            raise CallbackError(call, core.state, f"{type(exc).__name__}: {exc}") from exc
 
     def _checked(self, value: object, call: str) -> float | None:
         """A content position checked against the current item (clamped, or None + logged)."""
-        limit = self._list.limit
+        limit = self._core.list.limit
         position, reason = check_position(value, None if limit == MAX_SECONDS else limit)
         if reason is not None:
             self._ignore(call, reason)
         return position
 
-    def _seeks(self) -> Seek:
-        """The session's own seek unit, made at its first seek."""
-        if self._seek is NO_SEEK:
-            self._seek = Seek()
-        return self._seek
-
-    def _in_ad_frame(self) -> bool:
-        state = self.state
-        return state in AD_STATES or (state == "interrupted" and self._ads.ad is not None)
-
     def _update_position(self, position: float, call: str) -> None:
         """An explicit position given with pause/waiting/exit: store it in the right frame."""
-        if self._ads.ad is not None and self.state in AD_STATES:
+        core = self._core
+        if core.ads.ad is not None and core.state in AD_STATES:
             self._set_ad_position(position, call)
             return
         checked = self._checked(position, call)
         if checked is not None:
-            self._xy.report(checked, self._clock.monotonic())
+            core.xy.report(checked, core.clock.monotonic())
 
     def _set_ad_position(self, position: float, call: str) -> bool:
-        checked, reason = check_position(position, self._ads.length)
+        core = self._core
+        checked, reason = check_position(position, core.ads.length)
         if checked is None:
             self._ignore(call, reason or "bad position")
             return False
-        self._xy.report_ad(checked, self._clock.monotonic())
+        core.xy.report_ad(checked, core.clock.monotonic())
         return True
 
     def _time_update(self, position: float) -> None:
-        state = self.state
-        if self._in_ad_frame():
+        core = self._core
+        state = core.state
+        if core.in_ad_frame():
             # Players go on reporting the content's time under an ad: routine, not a warning.
             self._ignore("time_update", "the content playhead is frozen during an ad", quiet=True)
             return
@@ -599,22 +627,44 @@ class Session(Actions):
             return
         if state == "seeking":
             if self._hold.trigger is None:  # after the landing, the landing stands
-                self._seek.target = checked
+                core.seek.target = checked
             return
-        moved = checked > self._xy.pos
-        self._xy.report(checked, self._clock.monotonic())
+        moved = checked > core.xy.pos
+        core.xy.report(checked, core.clock.monotonic())
         if moved and state == "buffering":  # frames advance again, said or not (Snowplow)
             self._fire("frames", "time_update")
 
-    # ------------------------------------------------------------------ held triggers, idle
+    def _restart(self, call: str) -> None:
+        """Playback goes on after the idle end: a new session starts from idle."""
+        self._fire("restart", call)
+        self._idle.idled = False
+
+    # ------------------------------------------------------------------ timers and windows
+
+    def _waker(self) -> Wake:
+        """The weak handle the session's timers hold, made when it first needs one."""
+        core = self._core
+        wake = core.wake
+        if wake is None:
+            wake = core.wake = Wake(self)
+        return wake
+
+    def _on_heartbeat(self) -> None:
+        with self._lock:
+            self._run(self._core.heartbeat)
+
+    def _on_quartile(self) -> None:
+        with self._lock:
+            self._run(self._core.quartile)
 
     def _hold_trigger(self, trigger: str, window: float) -> None:
         """Hold ``trigger`` back for ``window`` seconds: what comes next may change its meaning."""
-        now = self._clock.monotonic()
+        clock = self._core.clock
+        now = clock.monotonic()
         if self._hold is NO_HOLD:
             self._hold = Hold()
-        self._hold.hold(trigger, now, self._clock.now())
-        self._hold.start(self._clock, now + window, self._waker().hold)
+        self._hold.hold(trigger, now, clock.now())
+        self._hold.start(clock, now + window, self._waker().hold)
 
     def _settle_hold(self, call: str) -> None:
         """A callback arrives while a trigger is held: keep it, drop it, or release it first."""
@@ -630,45 +680,47 @@ class Session(Actions):
         held = hold.trigger
         if held is None:
             return
-        at = hold.at
-        if held == "seek_end":
-            self._seek.landing = at
+        at, wall = hold.at, hold.wall
         hold.drop()
-        self._emit_at = hold.wall
+        if held != "seek_end":
+            self._fire(held, "pause", at, wall)
+            return
+        seek = self._core.seek
+        seek.landing = at
         try:
-            self._fire(held, "seeked" if held == "seek_end" else "pause", at)
+            self._fire(held, "seeked", at, wall)
         finally:
-            self._emit_at = None
-            if held == "seek_end":
-                self._seek.landing = None
+            seek.landing = None
 
     def _on_hold_timeout(self) -> None:
         with self._lock:
-            if self._hold.current(self._clock.monotonic()):
+            if self._hold.current(self._core.clock.monotonic()):
                 self._hold.timer = None
                 self._release_hold()
 
     def _on_idle_timeout(self) -> None:
         """One idle timer per session, re-armed only while the session stays idle."""
         with self._lock:
-            idle = self._idle
-            verdict = idle.fired(self._clock.monotonic(), self.state in IDLE_STATES)
+            core, idle = self._core, self._idle
+            verdict = idle.fired(core.clock.monotonic(), core.state in IDLE_STATES)
             if verdict == 0.0:
-                self._fire("idle_out", "idle_timeout")
+                if self._fire("idle_out", "idle_timeout"):
+                    idle.idled = True
             elif verdict is not None:
-                idle.timer = self._clock.call_at(verdict, self._waker().idle)
+                idle.timer = core.clock.call_at(verdict, self._waker().idle)
 
 
 class _Deferred:
     """Stands in for the tracker of a session being collected: delivery goes via the clock."""
 
-    __slots__ = ("_clock", "_open", "_tracker", "idle_timeout")
+    __slots__ = ("_clock", "_tracker")
 
     def __init__(self, tracker: Tracker, clock: Clock) -> None:
         self._tracker = tracker
         self._clock = clock
-        self._open = tracker._open
-        self.idle_timeout = tracker.idle_timeout
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._tracker, name)
 
     def _deliver(self, payload: dict[str, Any], session: Session) -> bool:
         tracker = self._tracker

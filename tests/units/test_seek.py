@@ -24,13 +24,12 @@ def test_a_seek_cut_short_says_whether_a_pause_stays_open() -> None:
     assert seek.cut_short() is False
 
 
-def test_the_landing_is_the_held_one_then_the_released_one_and_only_when_playing() -> None:
+def test_frames_after_a_held_landing_advanced_from_it_and_only_when_playing() -> None:
     seek = Seek()
-    assert seek.landed_at(None, playing=True, now=9.0) == 9.0
+    assert seek.landed_at(playing=True, now=9.0) == 9.0
     seek.landing = 3.0
-    assert seek.landed_at(None, playing=True, now=9.0) == 3.0
-    assert seek.landed_at(2.0, playing=True, now=9.0) == 2.0
-    assert seek.landed_at(2.0, playing=False, now=9.0) == 9.0
+    assert seek.landed_at(playing=True, now=9.0) == 3.0
+    assert seek.landed_at(playing=False, now=9.0) == 9.0
 
 
 def test_sessions_make_their_own_seek_and_leave_the_shared_one_alone() -> None:
@@ -50,4 +49,4 @@ def test_sessions_make_their_own_seek_and_leave_the_shared_one_alone() -> None:
     events = [p["event"] for p in memory.payloads]
     assert playhead.Event.SEEK_COMPLETED in events
     assert (NO_SEEK.origin, NO_SEEK.target, NO_SEEK.paused, NO_SEEK.landing) == (0, 0, False, None)
-    assert untouched._seek is NO_SEEK
+    assert untouched._core.seek is NO_SEEK

@@ -1,0 +1,510 @@
+"""Playback: the model the rule table drives, without I/O. It returns events; it never sends.
+
+:mod:`playhead.machine` names guards and actions; this is the object they run on. It holds the
+session's state and units and answers the guards; each action updates the units and puts the
+events it derives in :attr:`Playback.out` as ``(event, properties)`` pairs, in order. The
+:class:`~playhead.session.Session` around it takes the player's callbacks, fires the triggers,
+and sends what comes out (building payloads, delivering, logging): the split of a sans-I/O
+core and its driver, as in ``transports/_engine.py``.
+
+The units it drives:
+
+- :class:`~playhead.playlist.Playlist`: items, breaks, the current item, the total length;
+- :class:`~playhead.frames.Playheads`: the content and ad playheads, carried forward at the rate;
+- :class:`~playhead.ads.AdCursor`: the open break, the ad, its pod position and quartiles;
+- :class:`~playhead.seek.Seek`, :mod:`~playhead.openends` (what a cut-in left open),
+  :class:`~playhead.windows.Ticker` (heartbeat and quartile timers);
+- :class:`~playhead.properties.PlaybackProperties`, :class:`~playhead.quality.QualityState`,
+  :class:`~playhead.stats.SessionStats`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from playhead.ads import NO_ADS, AdCursor
+from playhead.frames import Playheads
+from playhead.machine import AD_STATES
+from playhead.model import AdBreak, Content
+from playhead.openends import left_open, owe, settle
+from playhead.payload import Event, message_id
+from playhead.playlist import Playlist
+from playhead.positions import seconds
+from playhead.properties import PlaybackProperties, content_properties, playlist_properties
+from playhead.quality import NO_QUALITY
+from playhead.seek import NO_SEEK, Seek
+from playhead.stats import SessionStats
+from playhead.windows import NO_TICKER, Ticker, Wake
+
+if TYPE_CHECKING:
+    from playhead.clock import Clock
+
+__all__ = ["FRAMES", "Playback"]
+
+#: The states in which frames advance (heartbeats run, playheads are carried forward).
+FRAMES = ("playing", "ad_playing")
+
+
+class Playback:
+    """One session's state, units and rules: what the rule table reads and updates.
+
+    ``state`` and ``session_id`` are the session's. ``out`` is the list the events of the
+    trigger being run go to (None between triggers: the session gives one per trigger).
+    ``wake`` is the session's weak handle, given by the session before frames can start.
+    """
+
+    __slots__ = (
+        "ads",
+        "beat",
+        "clock",
+        "first_frame",
+        "from_",
+        "interrupt_method",
+        "interval",
+        "list",
+        "next",
+        "out",
+        "owed",
+        "play_at",
+        "props",
+        "quality",
+        "quartile_timer",
+        "seek",
+        "session_id",
+        "since",
+        "startup_reported",
+        "state",
+        "stats",
+        "wake",
+        "xy",
+    )
+
+    def __init__(
+        self,
+        clock: Clock,
+        interval: float,
+        session_id: str,
+        content: Iterable[Content | Mapping[str, Any]],
+        ad_breaks: Iterable[AdBreak | Mapping[str, Any]],
+        live: bool,
+        properties: Mapping[str, Any],
+    ) -> None:
+        self.clock = clock
+        self.interval = interval
+        self.session_id = session_id
+        self.state = "idle"
+        self.stats = SessionStats()
+        self.props = PlaybackProperties(properties, live)
+        self.list = Playlist(content, ad_breaks, live)
+        self.xy = Playheads()
+        self.xy.limit = self.list.limit
+        # Units most sessions never need are shared empty ones until first used.
+        self.ads = NO_ADS
+        self.quality = NO_QUALITY
+        self.seek = NO_SEEK
+        self.beat = NO_TICKER
+        self.quartile_timer = NO_TICKER
+        self.owed: tuple[str, ...] = ()  # events a cut-in left open (see openends)
+        self.play_at = 0.0
+        self.first_frame = False
+        self.startup_reported = False
+        self.interrupt_method: str | None = None
+        self.next: Any = None  # what the callback being handled brings (an item, a break, an ad)
+        self.from_ = "idle"  # the state the trigger being run left
+        self.since = clock.monotonic()  # when the current state was entered
+        self.wake: Wake | None = None
+        self.out: list[tuple[str, dict[str, Any]]] | None = None
+
+    # ------------------------------------------------------------------ playheads now
+
+    def freeze(self, now: float) -> None:
+        """Fix the carried-forward playheads before a transition reads them."""
+        state = self.state
+        self.xy.freeze(now, state == "playing", state == "ad_playing")
+
+    def content_now(self, now: float | None = None) -> float:
+        if now is None:
+            now = self.clock.monotonic()
+        return self.xy.content(now, self.state == "playing")
+
+    def ad_now(self, now: float | None = None) -> float:
+        if now is None:
+            now = self.clock.monotonic()
+        return self.xy.ad(now, self.state == "ad_playing")
+
+    def playback_position(self) -> float:
+        xy, state = self.xy, self.state
+        now = self.clock.monotonic()
+        position = xy.playback_at(xy.content(now, state == "playing"))
+        if self.ads.ad is not None:
+            position += xy.ad(now, state == "ad_playing")
+        return position
+
+    def in_ad_frame(self) -> bool:
+        """Whether positions now are the ad's (in an ad, or interrupted during one)."""
+        state = self.state
+        return state in AD_STATES or (state == "interrupted" and self.ads.ad is not None)
+
+    def seeks(self) -> Seek:
+        """The session's own seek unit, made at its first seek."""
+        if self.seek is NO_SEEK:
+            self.seek = Seek()
+        return self.seek
+
+    def moved(self, old: str, new: str, now: float) -> None:
+        """After a transition from ``old`` to ``new``: account the time, stop idle timers."""
+        self.stats.add_time(old, now - self.since)
+        self.since = now
+        if old in FRAMES and new not in FRAMES:
+            self.stop_timers()  # frames stopped: no heartbeat or quartile timer
+
+    # ------------------------------------------------------------------ guards
+
+    def _in_ad(self) -> bool:
+        return self.ads.ad is not None
+
+    def _content_left(self) -> bool:
+        return not self.list.done
+
+    def _seek_keeps_paused(self) -> bool:
+        return self.seek.paused
+
+    def _nothing_after_content(self) -> bool:
+        return self.list.nothing_after_content()
+
+    def _session_done(self) -> bool:
+        return self.list.done and not self.list.post_roll_left()
+
+    def _all_content_seen(self) -> bool:
+        return self.list.done
+
+    # ------------------------------------------------------------------ playback events
+
+    def _emit_playback_started(self) -> None:
+        props = self.playback_props(with_ids=False)
+        self.emit(Event.PLAYBACK_STARTED, playlist_properties(props, self.list))
+
+    def _emit_paused(self) -> None:
+        settled = settle(self.owed, Event.RESUMED)
+        if settled is not None:  # still paused since before the cut-in
+            self.owed = settled
+            return
+        self.stats.pause_count += 1
+        self.emit(Event.PAUSED, self.playback_props())
+
+    def _emit_resumed(self) -> None:
+        self.emit(Event.RESUMED, self.playback_props())
+        self._heartbeat_now()
+
+    def _heartbeat_now(self) -> None:
+        """A heartbeat at the instant playback resumes (Segment's Video Spec, "Resuming")."""
+        if self.interval <= 0:
+            return
+        if self.state == "playing":
+            self.emit(Event.CONTENT_PLAYING, self.content_props())
+        elif self.state == "ad_playing":
+            self._ad_heartbeat(self.clock.monotonic())
+
+    def _emit_resumed_after_seek(self) -> None:
+        if self.seek.resumes():
+            self._emit_resumed()
+
+    def _keep_paused_after_seek(self) -> None:
+        self.seek.paused = True
+
+    def _emit_buffer_started(self) -> None:
+        settled = settle(self.owed, Event.BUFFER_COMPLETED)
+        if settled is not None:  # the stall never ended
+            self.owed = settled
+            return
+        if self.state == "ad_buffering":
+            self.stats.ad_stall_count += 1
+        else:
+            self.stats.stall_count += 1
+        self.emit(Event.BUFFER_STARTED, self.playback_props())
+
+    def _emit_buffer_completed(self) -> None:
+        self.emit(Event.BUFFER_COMPLETED, self.playback_props())
+
+    def _emit_seek_started(self) -> None:
+        self.stats.seek_count += 1
+        seek, xy = self.seek, self.xy
+        props = self.playback_props(position=xy.playback_at(seek.origin))
+        props["seek_position"] = seconds(xy.playback_at(seek.target))
+        xy.pos = seek.target
+        self.emit(Event.SEEK_STARTED, props)
+
+    def _emit_seek_completed(self) -> None:
+        seek = self.seek
+        props = self.playback_props(position=self.xy.playback_at(seek.target))
+        # Frames advanced from the landing if the seek ends in playing: carry them forward.
+        now = self.clock.monotonic()
+        self.xy.report(seek.target, seek.landed_at(self.state == "playing", now))
+        self.emit(Event.SEEK_COMPLETED, props)
+
+    def _close_seek(self) -> None:
+        """A seek cut short lands where it was going; a pause taken during it stays open."""
+        self._emit_seek_completed()
+        if self.seek.cut_short():
+            self.owed = owe(self.owed, Event.RESUMED)
+
+    def _emit_interrupted(self) -> None:
+        settled = settle(self.owed, Event.RESUMED)
+        if settled is not None:  # the Resumed after the interruption closes it
+            self.owed = settled
+        props = self.playback_props()
+        if self.interrupt_method is not None:
+            props["method"] = self.interrupt_method
+        self.emit(Event.INTERRUPTED, props)
+
+    def _emit_exited(self) -> None:
+        self.emit(Event.EXITED, self.playback_props())
+
+    def _emit_idle_exited(self) -> None:
+        """The viewer walked away: the session closes itself, saying why."""
+        props = self.playback_props()
+        props["exit_reason"] = "idle_timeout"
+        self.emit(Event.EXITED, props)
+
+    def _new_session(self) -> None:
+        """Playback goes on after an idle end: a new session, the content where it was."""
+        self.session_id = message_id()
+        self.stats = SessionStats()
+        self.since = self.clock.monotonic()
+        self.first_frame = self.startup_reported = self.list.started = False
+        self.owed = ()
+        self.seek.paused = False
+        if self.ads.ad is not None:
+            self._drop_ad()
+        self.ads = NO_ADS
+
+    def _emit_playback_completed(self) -> None:
+        self.emit(Event.PLAYBACK_COMPLETED, self.playback_props())
+
+    # ------------------------------------------------------------------ items
+
+    def _finish_content(self) -> None:
+        source = self.from_
+        if source == "buffering":
+            self._emit_buffer_completed()
+        elif source == "seeking":
+            self._close_seek()
+        elif source == "paused":
+            self.owed = owe(self.owed, Event.RESUMED)
+        if self.list.started:
+            self.emit(Event.CONTENT_COMPLETED, self.content_props())
+        self.xy.finish_item(self.list.finish_item())
+        self.xy.new_item(self.list.limit)
+
+    def _switch_item(self) -> None:
+        item, index = self.next
+        self.next = None
+        self.xy.abandon_item(self.list.started)  # an abandoned item counts what was watched
+        self.list.select(item, index)
+        self.xy.new_item(self.list.limit)
+
+    def _cut_in(self) -> None:
+        """An ad or item boundary cuts in: a pause or stall it leaves open closes later."""
+        if self.from_ == "seeking":
+            self._close_seek()
+        else:
+            self.owed = left_open(self.owed, self.from_)
+
+    # ------------------------------------------------------------------ ads
+
+    def _open_break(self) -> None:
+        if self.ads is NO_ADS:
+            self.ads = AdCursor()
+        ads, playlist = self.ads, self.list
+        brk = self.next if isinstance(self.next, AdBreak) else None
+        if brk is None and ads.brk is not None:  # ad_start() within an open break
+            return
+        if brk is not None and ads.brk is not None:  # a new break while one is open
+            ads.close()
+        if brk is None:  # ad_start() without ad_break_start(): a break is implied
+            brk = playlist.implied_break(self.next[1], self.xy.finished == 0)
+        else:
+            self.next = None
+        ads.open(brk)
+        playlist.break_played(brk.pod_id)
+
+    def _setup_ad(self) -> None:
+        asset_id, metadata = self.next
+        self.next = None
+        ad, undeclared = self.ads.start(asset_id, metadata)
+        if undeclared and ad.total_length is not None:
+            self.list.add_length(ad.total_length)
+        self.xy.start_ad(ad.total_length, self.clock.monotonic())
+
+    def _emit_ad_started(self) -> None:
+        self.stats.ads_started += 1
+        self.emit(Event.AD_STARTED, self.ad_props())
+
+    def _complete_ad(self) -> None:
+        length = self.ads.length
+        if self.ads.ad is None:
+            return
+        if length is not None:
+            self.xy.ad_pos = float(length)
+        self.ad_playing(self.ads.completed(self.clock.monotonic()))
+        self.stats.ads_completed += 1
+        self.emit(Event.AD_COMPLETED, self.ad_props())
+        self._drop_ad()
+
+    def _skip_ad(self) -> None:
+        self.stats.ads_skipped += 1
+        self._drop_ad()
+
+    def _close_ad(self) -> None:
+        """A new ad or the end of the break cuts the current ad off."""
+        if self.ads.ad is None:
+            return
+        if self.ads.reached_end(self.xy.ad_pos):
+            self._complete_ad()
+        else:
+            self._drop_ad()
+
+    def _drop_ad(self) -> None:
+        self.xy.end_ad()
+        self.ads.drop()
+        self.quartile_timer.stop()
+
+    def _close_break(self) -> None:
+        self.ads.close()
+
+    def ad_playing(self, due: list[int] | list[int | None]) -> None:
+        """The Video Ad Playing events the cursor says are due (None: without a quartile)."""
+        for quartile in due:
+            props = self.ad_props()
+            if quartile is not None:
+                props["quartile"] = quartile
+            self.emit(Event.AD_PLAYING, props)
+
+    def _ad_heartbeat(self, now: float) -> None:
+        xy = self.xy
+        xy.report_ad(self.ad_now(now), now)
+        self.ad_playing(self.ads.heartbeat(xy.ad_pos, now))
+
+    def ad_reported(self) -> None:
+        """The player reported the ad's time: quartiles follow it, not the clock."""
+        ads = self.ads
+        if not ads.reported:
+            ads.reported = True
+            self.quartile_timer.stop()
+        self.ad_playing(ads.crossed(self.xy.ad_pos, self.clock.monotonic()))
+
+    def emit_quality(self, now: float) -> None:
+        props: dict[str, Any] = {"session_id": self.session_id}
+        props.update(self.quality.reported(now))
+        if self.first_frame and not self.startup_reported:
+            self.startup_reported = True
+            if self.stats.startup_time is not None:
+                props["startupTime"] = self.stats.startup_time
+        self.emit(Event.QUALITY_UPDATED, props)
+
+    # ------------------------------------------------------------------ frames and timers
+
+    def _frames_started(self, now: float) -> bool:
+        """Close what a cut-in left open, start the timers; True when that was a Resumed."""
+        self.stop_timers()  # a new ad after an ad: the old one's timers end here
+        resumed = Event.RESUMED in self.owed
+        for event in self.owed:
+            self.emit(event, self.playback_props())
+        self.owed = ()
+        if not self.first_frame:
+            self.first_frame = True
+            self.stats.startup_time = round((now - self.play_at) * 1000)
+        if self.interval > 0:
+            if self.beat is NO_TICKER:
+                self.beat = Ticker()
+            self.beat.start(self.clock, now + self.interval, self._wake())
+        return resumed
+
+    def _content_frames(self) -> None:
+        now = self.clock.monotonic()
+        self.xy.pos_at = now
+        resumed = self._frames_started(now)
+        if not self.list.started:  # the first frame of an item: no heartbeat at it
+            self.list.started = True
+            self.emit(Event.CONTENT_STARTED, self.content_props())
+        elif resumed:
+            self._heartbeat_now()
+
+    def _ad_frames(self) -> None:
+        now = self.clock.monotonic()
+        self.xy.ad_at = now
+        self._frames_started(now)
+        self._schedule_quartile(now)
+
+    def stop_timers(self) -> None:
+        # Only a pending timer needs stopping: most sessions have none.
+        if self.beat.timer is not None:
+            self.beat.stop()
+        if self.quartile_timer.timer is not None:
+            self.quartile_timer.stop()
+
+    def _schedule_quartile(self, now: float) -> None:
+        """Without ad time updates, quartiles fall due by the clock."""
+        if self.ads.reported:
+            return
+        threshold = self.ads.quartiles.next_threshold()
+        if threshold is None:
+            return
+        due = now + max(0.0, threshold - self.xy.ad_pos)
+        if self.quartile_timer is NO_TICKER:
+            self.quartile_timer = Ticker()
+        self.quartile_timer.start(self.clock, due, self._wake().quartile)
+
+    def _wake(self) -> Wake:
+        wake = self.wake
+        assert wake is not None, "the session gives its handle when playback starts"
+        return wake
+
+    def heartbeat(self) -> None:
+        """The heartbeat timer fired: Video Content (or Ad) Playing, then the next one."""
+        now = self.clock.monotonic()
+        if not self.beat.current(now) or self.state not in FRAMES:
+            return
+        if self.state == "playing":
+            self.emit(Event.CONTENT_PLAYING, self.content_props())
+        else:
+            self._ad_heartbeat(now)
+        if self.quality.drops_due(now) and self.first_frame:
+            self.emit_quality(now)
+        self.beat.again(self.clock, self.beat.due(now) + self.interval, self._wake())
+
+    def quartile(self) -> None:
+        """The quartile timer fired: the quartiles fallen due by the clock."""
+        now = self.clock.monotonic()
+        if not self.quartile_timer.current(now) or self.state != "ad_playing":
+            return
+        self.xy.report_ad(self.ad_now(now), now)
+        self.quartile_timer.timer = None
+        self.ad_playing(self.ads.by_clock(self.xy.ad_pos, now))
+        self._schedule_quartile(now)
+
+    # ------------------------------------------------------------------ properties
+
+    def emit(self, event: str, properties: dict[str, Any]) -> None:
+        out = self.out
+        assert out is not None, "events are derived only while the session runs a trigger"
+        out.append((event, properties))
+
+    def playback_props(
+        self, position: float | None = None, *, with_ids: bool = True
+    ) -> dict[str, Any]:
+        return self.props.playback(
+            self.session_id,
+            self.playback_position() if position is None else position,
+            self.list,
+            self.ads,
+            self.quality,
+            with_ids=with_ids,
+        )
+
+    def content_props(self) -> dict[str, Any]:
+        return content_properties(self.session_id, self.list, self.content_now())
+
+    def ad_props(self) -> dict[str, Any]:
+        return self.ads.event_props(self.session_id, seconds(self.ad_now()))
