@@ -2,14 +2,54 @@
 
 The session asks, and logs and ignores the callback when there is a reason; nothing here logs.
 Positions have their own unit (:mod:`playhead.positions`), ad metadata is the ad cursor's
-(:func:`playhead.ads.ad_metadata_problem`).
+(:func:`playhead.ads.ad_metadata_problem`). A callback refuses with :class:`Refused` (directly
+or through :func:`accept`); the session's callback wrapper logs, counts and ignores it.
 """
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from playhead.positions import MAX_SECONDS, number
 
-__all__ = ["identifier_problem", "length", "quality_readings", "rate", "volume"]
+__all__ = [
+    "Refused",
+    "accept",
+    "identifier",
+    "identifier_problem",
+    "length",
+    "quality_readings",
+    "rate",
+    "volume",
+]
+
+_T = TypeVar("_T")
+
+
+class Refused(Exception):
+    """A raw callback that makes no sense now: ignored, with the reason (``quiet``: routine)."""
+
+    def __init__(self, reason: str, *, quiet: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.quiet = quiet
+
+
+def accept(checked: tuple[_T | None, str | None]) -> _T:
+    """The value of a ``(value, reason)`` check, or :class:`Refused` with the reason."""
+    value, reason = checked
+    if value is None:
+        raise Refused(reason or "bad argument")
+    return value
+
+
+def identifier(name: str, value: object) -> str:
+    """An ``asset_id`` / ``pod_id`` argument, or :class:`Refused`."""
+    problem = identifier_problem(name, value)
+    if problem is not None:
+        raise Refused(problem)
+    return str(value)
+
 
 #: Quality readings above this are a bug, not a bitrate (1 Pbps) or a frame count.
 _MAX_QUALITY = 1e12

@@ -7,7 +7,7 @@ element, whose rate control ad SDKs disable). It never passes the end of its ite
 
 from __future__ import annotations
 
-from playhead.positions import MAX_SECONDS
+from playhead.positions import MAX_SECONDS, check_position
 
 __all__ = ["Playheads"]
 
@@ -57,6 +57,15 @@ class Playheads:
         position = self.ad_pos + (now - self.ad_at)
         length = self.ad_length
         return min(position, length) if length is not None else position
+
+    def check(self, value: object) -> tuple[float | None, str | None]:
+        """A reported content position (clamped to the item's end), or why it cannot be one."""
+        limit = self.limit
+        return check_position(value, None if limit == MAX_SECONDS else limit)
+
+    def check_ad(self, value: object) -> tuple[float | None, str | None]:
+        """A reported ad position (clamped to the ad's end), or why it cannot be one."""
+        return check_position(value, self.ad_length)
 
     def playback_at(self, content_position: float) -> float:
         """A content position in the playback frame (finished items and ads seen included)."""

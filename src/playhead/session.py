@@ -28,7 +28,7 @@ import attrs
 from playhead._dispatch import DISPATCH
 from playhead._logging import get_logger
 from playhead.ads import ad_metadata_problem
-from playhead.arguments import identifier_problem, quality_readings, volume
+from playhead.arguments import Refused, accept, identifier, quality_readings, volume
 from playhead.arguments import length as item_length
 from playhead.arguments import rate as playback_rate
 from playhead.errors import CallbackError, ConfigurationError
@@ -36,14 +36,13 @@ from playhead.machine import AD_STATES, IDLE_STATES, MachineError
 from playhead.model import AdBreak, Content
 from playhead.payload import message_id
 from playhead.playback import FRAMES, Playback
-from playhead.positions import MAX_SECONDS, check_position, seconds
+from playhead.positions import seconds
 from playhead.properties import check_properties
 from playhead.quality import NO_QUALITY, QualityState
 from playhead.stats import SessionStats
 from playhead.windows import NO_HOLD, NO_IDLE_WATCH, Hold, IdleWatch, Wake
 
 if TYPE_CHECKING:
-    from playhead.clock import Clock
     from playhead.tracker import Tracker
 
 __all__ = ["RAW_CALLBACKS", "Session"]
@@ -60,16 +59,25 @@ _END_HOLD = 1.0
 
 
 def _callback(method: _F) -> _F:
-    """Run a raw callback under the session lock; never let an exception reach the player."""
+    """Run a raw callback under the session lock; never let an exception reach the player.
+
+    A callback that refuses (:class:`~playhead.arguments.Refused`) is logged, counted and
+    ignored; a bug of ours is logged as ``callback_failed``; only ``strict`` mode raises.
+    """
     name = method.__name__
 
     @functools.wraps(method)
     def wrapper(self: Session, *args: Any, **kwargs: Any) -> None:
         try:
             with self._lock:
-                if self._hold.trigger is not None:
-                    self._settle_hold(name)
-                method(self, *args, **kwargs)
+                try:
+                    if self._hold.trigger is not None and self._hold.release_before(name):
+                        self._release_hold()
+                    method(self, *args, **kwargs)
+                except Refused as refused:
+                    self._ignore(name, refused.reason, quiet=refused.quiet)
+                except ConfigurationError as exc:  # metadata of the wrong type
+                    self._ignore(name, str(exc))
         except CallbackError:
             raise
         except Exception as exc:  # a bug of ours must not kill the player's thread
@@ -145,7 +153,7 @@ class Session:
         core = getattr(self, "_core", None)
         if core is None or core.state in ("idle", "ended") or sys.is_finalizing():
             return
-        self._tracker = _Deferred(self._tracker, core.clock)
+        self._tracker = self._tracker._deferred()
         with contextlib.suppress(CallbackError):  # strict mode: a finaliser may not raise
             self.exit()
 
@@ -163,12 +171,9 @@ class Session:
         """Playback was requested (the viewer pressed play, or autoplay began)."""
         if self._idle.idled:
             self._restart("play")
-        core = self._core
-        if core.state != "idle":
-            self._ignore("play", "playback was already requested", quiet=True)
-            return
-        core.play_at = core.clock.monotonic()
-        self._fire("request_play", "play")
+        if self._core.state != "idle":
+            raise Refused("playback was already requested", quiet=True)
+        self._request("play")
 
     @_callback
     def playing(self, position: float | None = None) -> None:
@@ -177,28 +182,23 @@ class Session:
             self._restart("playing")
         core = self._core
         if core.state == "idle":  # autoplay without play(): the request is implicit
-            core.play_at = core.clock.monotonic()
-            self._fire("request_play", "playing")
+            self._request("playing")
         state = core.state
         if position is not None:
             if core.in_ad_frame():
                 self._set_ad_position(position, "playing")
             else:
                 checked = self._checked(position, "playing")
-                if checked is not None:
-                    if state == "seeking":
-                        core.seek.target = checked
-                    else:
-                        core.xy.pos = checked
+                if checked is not None and state == "seeking":
+                    core.seek.target = checked
+                elif checked is not None:
+                    core.xy.pos = checked
         if state in FRAMES:
-            self._ignore("playing", "frames are already advancing", quiet=True)
-            return
+            raise Refused("frames are already advancing", quiet=True)
         hold = self._hold
-        if hold.trigger != "seek_end":
-            self._fire("frames", "playing")
-            return
-        core.seek.landing = hold.at  # frames advance from the held landing of a seek
-        hold.drop()
+        if hold.trigger == "seek_end":  # frames advance from the held landing of the seek
+            core.seek.landing = hold.at
+            hold.drop()
         try:
             self._fire("frames", "playing")
         finally:
@@ -211,12 +211,11 @@ class Session:
             self._update_position(position, "pause")
         core = self._core
         if core.state in ("paused", "ad_paused") or (core.state == "seeking" and core.seek.paused):
-            self._ignore("pause", "already paused", quiet=True)
-            return
+            raise Refused("already paused", quiet=True)
         if core.state == "playing" and core.content_now() >= core.xy.limit - _END_SLACK:
             self._hold_trigger("pause", _END_HOLD)  # the HTML5 order at the end: pause, ended
-            return
-        self._fire("pause", "pause")
+        else:
+            self._fire("pause", "pause")
 
     def time_update(self, position: float) -> None:
         """The content playhead moved (call it at any rate: it costs a few comparisons)."""
@@ -232,7 +231,10 @@ class Session:
                     xy.pos = position
                     xy.pos_at = core.clock.monotonic()
                     return
-                self._time_update(position)
+                try:
+                    self._time_update(position)
+                except Refused as refused:
+                    self._ignore("time_update", refused.reason, quiet=refused.quiet)
         except CallbackError:
             raise
         except Exception as exc:
@@ -244,26 +246,19 @@ class Session:
         if position is not None:
             self._update_position(position, "waiting")
         if self._core.state in ("buffering", "ad_buffering"):
-            self._ignore("waiting", "already stalled", quiet=True)
-            return
+            raise Refused("already stalled", quiet=True)
         self._fire("stall", "waiting")
 
     @_callback
     def seeking(self, to: float, position: float | None = None) -> None:
         """A seek to ``to`` (content seconds) began; ``position`` is where it started from."""
-        target = self._checked(to, "seeking")
-        if target is None:
-            return
         core = self._core
+        target = accept(core.xy.check(to))
         seek = core.seeks()
         state = core.state
         if state in ("playing", "paused", "buffering"):
-            origin = core.content_now()
-            if position is not None:
-                checked = self._checked(position, "seeking")
-                if checked is not None:
-                    origin = checked
-            seek.begin(origin, state == "paused")
+            origin = None if position is None else self._checked(position, "seeking")
+            seek.begin(core.content_now() if origin is None else origin, state == "paused")
         seek.target = target
         if state == "loading":
             core.xy.pos = target  # a bookmark: where the first frame will be
@@ -273,65 +268,47 @@ class Session:
     def seeked(self, position: float | None = None) -> None:
         """The seek landed (at ``position``, or at its target when not given)."""
         core = self._core
-        if position is not None:
-            checked = self._checked(position, "seeked")
-            if checked is not None:
-                core.seeks().target = checked
-                if core.state == "loading":
-                    core.xy.pos = checked
+        checked = None if position is None else self._checked(position, "seeked")
+        if checked is not None:
+            core.seeks().target = checked
+            if core.state == "loading":
+                core.xy.pos = checked
         window = self._tracker.seek_join_window
         if core.state == "seeking" and window > 0:
             self._hold_trigger("seek_end", window)  # a scrub's next step may follow
-            return
-        self._fire("seek_end", "seeked")
+        else:
+            self._fire("seek_end", "seeked")
 
     @_callback
     def ended(self) -> None:
         """The current content item reached its end."""
-        playlist = self._core.list
-        item = playlist.item
-        if playlist.started and item is not None and item.total_length:
-            self._core.xy.pos = float(item.total_length)
+        core = self._core
+        item = core.list.item
+        if core.list.started and item is not None and item.total_length:
+            core.xy.pos = float(item.total_length)
         self._fire("content_end", "ended")
 
     @_callback
     def content_start(self, asset_id: str, **metadata: Any) -> None:
         """The next item of a playlist is loading (a declared one, or a new one)."""
-        problem = identifier_problem("asset_id", asset_id)
-        if problem is not None:
-            self._ignore("content_start", problem)
-            return
-        try:
-            self._core.next = self._core.list.resolve_content(asset_id, metadata)
-        except ConfigurationError as exc:
-            self._ignore("content_start", str(exc))
-            return
+        core = self._core
+        core.next = core.list.resolve_content(identifier("asset_id", asset_id), metadata)
         self._fire("switch_item", "content_start")
 
     @_callback
     def ad_break_start(self, pod_id: str, **metadata: Any) -> None:
         """An ad break (pod) begins: a declared one, or one inserted on the fly."""
-        problem = identifier_problem("pod_id", pod_id)
-        if problem is not None:
-            self._ignore("ad_break_start", problem)
-            return
-        try:
-            core = self._core
-            core.next = core.list.resolve_break(pod_id, metadata, core.xy.finished == 0)
-        except ConfigurationError as exc:
-            self._ignore("ad_break_start", str(exc))
-            return
+        core = self._core
+        pod_id = identifier("pod_id", pod_id)
+        core.next = core.list.resolve_break(pod_id, metadata, core.xy.finished == 0)
         self._fire("break_start", "ad_break_start")
 
     @_callback
     def ad_start(self, asset_id: str, **metadata: Any) -> None:
         """An ad begins playing (declared in the current break, or inserted dynamically)."""
-        problem = identifier_problem("asset_id", asset_id) or ad_metadata_problem(
-            asset_id, metadata
-        )
+        problem = ad_metadata_problem(identifier("asset_id", asset_id), metadata)
         if problem is not None:
-            self._ignore("ad_start", problem)
-            return
+            raise Refused(problem)
         self._core.next = (asset_id, metadata)
         self._fire("ad_begin", "ad_start")
 
@@ -340,8 +317,7 @@ class Session:
         """The ad playhead moved (seconds into the current ad)."""
         core = self._core
         if core.ads.ad is None or core.state == "ended":
-            self._ignore("ad_time_update", "no ad is playing")
-            return
+            raise Refused("no ad is playing")
         before = core.xy.ad_pos
         if not self._set_ad_position(position, "ad_time_update"):
             return
@@ -372,14 +348,10 @@ class Session:
         dropped_frames: float | None = None,
     ) -> None:
         """Bitrate (kbps), framerate (fps) or the dropped-frames counter changed."""
-        values, reason = quality_readings(bitrate, framerate, dropped_frames)
-        if values is None:
-            self._ignore("quality", reason or "bad reading")
-            return
+        values = accept(quality_readings(bitrate, framerate, dropped_frames))
         core = self._core
         if core.state == "ended":
-            self._ignore("quality", "the session has ended")
-            return
+            raise Refused("the session has ended")
         now = core.clock.monotonic()
         if core.quality is NO_QUALITY:
             core.quality = QualityState(core.interval or 10.0)
@@ -389,11 +361,7 @@ class Session:
     @_callback
     def volume(self, sound: float) -> None:
         """The volume changed, 0-100 (adapters convert their player's scale)."""
-        checked, reason = volume(sound)
-        if checked is None:
-            self._ignore("volume", reason or "bad volume")
-            return
-        self._core.props.sound = checked
+        self._core.props.sound = accept(volume(sound))
 
     @_callback
     def rate_change(self, rate: float) -> None:
@@ -402,10 +370,7 @@ class Session:
         Between time updates the content playhead advances at this rate, so heartbeats and a
         pause without a position report where the player really is. Stats stay wall time.
         """
-        checked, reason = playback_rate(rate)
-        if checked is None:
-            self._ignore("rate_change", reason or "bad rate")
-            return
+        checked = accept(playback_rate(rate))
         core = self._core
         core.freeze(core.clock.monotonic())  # the time so far went at the old rate
         core.xy.rate = checked
@@ -421,8 +386,7 @@ class Session:
         core = self._core
         core.interrupt_method = str(method) if method is not None else None
         if core.state == "interrupted":
-            self._ignore("interrupt", "already interrupted", quiet=True)
-            return
+            raise Refused("already interrupted", quiet=True)
         self._fire("interrupt", "interrupt")
 
     @_callback
@@ -443,12 +407,8 @@ class Session:
 
         .. versionadded:: 0.2
         """
-        checked, reason = item_length(length)
-        if checked is None:
-            self._ignore("duration_change", reason or "bad length")
-            return
         core = self._core
-        if core.list.learn_length(checked):
+        if core.list.learn_length(accept(item_length(length))):
             core.xy.limit = core.list.limit
 
     # ------------------------------------------------------------------ public reads
@@ -534,9 +494,7 @@ class Session:
             elif new in IDLE_STATES and old not in IDLE_STATES:
                 if self._idle is NO_IDLE_WATCH:
                     self._idle = IdleWatch(self._tracker.idle_timeout)
-                due = self._idle.entered(now)
-                if due is not None:
-                    self._idle.timer = core.clock.call_at(due, self._waker().idle)
+                self._idle.watch(core.clock, now, self._waker().idle)
         return True
 
     def _run(self, derive: Callable[[], None]) -> None:
@@ -586,9 +544,8 @@ class Session:
             raise CallbackError(call, core.state, f"{type(exc).__name__}: {exc}") from exc
 
     def _checked(self, value: object, call: str) -> float | None:
-        """A content position checked against the current item (clamped, or None + logged)."""
-        limit = self._core.list.limit
-        position, reason = check_position(value, None if limit == MAX_SECONDS else limit)
+        """A content position, or None (logged) when it cannot be one: the callback goes on."""
+        position, reason = self._core.xy.check(value)
         if reason is not None:
             self._ignore(call, reason)
         return position
@@ -604,12 +561,12 @@ class Session:
             core.xy.report(checked, core.clock.monotonic())
 
     def _set_ad_position(self, position: float, call: str) -> bool:
-        core = self._core
-        checked, reason = check_position(position, core.ads.length)
+        xy = self._core.xy
+        checked, reason = xy.check_ad(position)
         if checked is None:
             self._ignore(call, reason or "bad position")
             return False
-        core.xy.report_ad(checked, core.clock.monotonic())
+        xy.report_ad(checked, self._core.clock.monotonic())
         return True
 
     def _time_update(self, position: float) -> None:
@@ -617,14 +574,10 @@ class Session:
         state = core.state
         if core.in_ad_frame():
             # Players go on reporting the content's time under an ad: routine, not a warning.
-            self._ignore("time_update", "the content playhead is frozen during an ad", quiet=True)
-            return
+            raise Refused("the content playhead is frozen during an ad", quiet=True)
         if state == "ended":
-            self._ignore("time_update", "the session has ended")
-            return
-        checked = self._checked(position, "time_update")
-        if checked is None:
-            return
+            raise Refused("the session has ended")
+        checked = accept(core.xy.check(position))
         if state == "seeking":
             if self._hold.trigger is None:  # after the landing, the landing stands
                 core.seek.target = checked
@@ -633,6 +586,10 @@ class Session:
         core.xy.report(checked, core.clock.monotonic())
         if moved and state == "buffering":  # frames advance again, said or not (Snowplow)
             self._fire("frames", "time_update")
+
+    def _request(self, call: str) -> None:
+        self._core.play_at = self._core.clock.monotonic()
+        self._fire("request_play", call)
 
     def _restart(self, call: str) -> None:
         """Playback goes on after the idle end: a new session starts from idle."""
@@ -644,10 +601,9 @@ class Session:
     def _waker(self) -> Wake:
         """The weak handle the session's timers hold, made when it first needs one."""
         core = self._core
-        wake = core.wake
-        if wake is None:
-            wake = core.wake = Wake(self)
-        return wake
+        if core.wake is None:
+            core.wake = Wake(self)
+        return core.wake
 
     def _on_heartbeat(self) -> None:
         with self._lock:
@@ -659,36 +615,23 @@ class Session:
 
     def _hold_trigger(self, trigger: str, window: float) -> None:
         """Hold ``trigger`` back for ``window`` seconds: what comes next may change its meaning."""
-        clock = self._core.clock
-        now = clock.monotonic()
         if self._hold is NO_HOLD:
             self._hold = Hold()
-        self._hold.hold(trigger, now, clock.now())
-        self._hold.start(clock, now + window, self._waker().hold)
-
-    def _settle_hold(self, call: str) -> None:
-        """A callback arrives while a trigger is held: keep it, drop it, or release it first."""
-        verdict = self._hold.settle(call)
-        if verdict == "drop":
-            self._hold.drop()
-        elif verdict == "release":
-            self._release_hold()
+        self._hold.hold_for(trigger, self._core.clock, window, self._waker().hold)
 
     def _release_hold(self) -> None:
         """Fire the held trigger as of when it was called: its events carry that time."""
-        hold = self._hold
-        held = hold.trigger
+        held = self._hold.take()
         if held is None:
             return
-        at, wall = hold.at, hold.wall
-        hold.drop()
-        if held != "seek_end":
-            self._fire(held, "pause", at, wall)
+        trigger, at, wall = held
+        if trigger == "pause":
+            self._fire(trigger, "pause", at, wall)
             return
         seek = self._core.seek
-        seek.landing = at
+        seek.landing = at  # frames (if it lands in playing) advanced from then
         try:
-            self._fire(held, "seeked", at, wall)
+            self._fire(trigger, "seeked", at, wall)
         finally:
             seek.landing = None
 
@@ -701,35 +644,10 @@ class Session:
     def _on_idle_timeout(self) -> None:
         """One idle timer per session, re-armed only while the session stays idle."""
         with self._lock:
-            core, idle = self._core, self._idle
-            verdict = idle.fired(core.clock.monotonic(), core.state in IDLE_STATES)
-            if verdict == 0.0:
-                if self._fire("idle_out", "idle_timeout"):
-                    idle.idled = True
-            elif verdict is not None:
-                idle.timer = core.clock.call_at(verdict, self._waker().idle)
-
-
-class _Deferred:
-    """Stands in for the tracker of a session being collected: delivery goes via the clock."""
-
-    __slots__ = ("_clock", "_tracker")
-
-    def __init__(self, tracker: Tracker, clock: Clock) -> None:
-        self._tracker = tracker
-        self._clock = clock
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._tracker, name)
-
-    def _deliver(self, payload: dict[str, Any], session: Session) -> bool:
-        tracker = self._tracker
-
-        def deliver() -> None:
-            tracker._deliver(payload, session)
-
-        self._clock.call_at(self._clock.monotonic(), deliver)
-        return True
+            core = self._core
+            idle = core.state in IDLE_STATES
+            if self._idle.timed_out(core.clock, idle, self._waker().idle):
+                self._idle.idled = self._fire("idle_out", "idle_timeout")
 
 
 def _parameters(name: str) -> tuple[str, ...]:

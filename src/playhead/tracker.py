@@ -190,6 +190,9 @@ class Tracker:
             return False
         return True
 
+    def _deferred(self) -> _Deferred:
+        return _Deferred(self)
+
     def flush(self, timeout: float | None = None) -> FlushResult:
         """Ask the transport to deliver what it holds; see :meth:`Transport.flush`."""
         return self.transport.flush(timeout)
@@ -216,3 +219,26 @@ class Tracker:
     def __repr__(self) -> str:
         who = f"user_id={self.user_id!r}" if self.user_id else f"anonymous_id={self.anonymous_id!r}"
         return f"Tracker({who}, transport={self.transport!r})"
+
+
+class _Deferred:
+    """Stands in for the tracker of a session being collected: delivery goes via the clock (on
+    the scheduler thread), because the garbage collector may run a finaliser inside any code,
+    a transport's lock included."""
+
+    __slots__ = ("_tracker",)
+
+    def __init__(self, tracker: Tracker) -> None:
+        self._tracker = tracker
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._tracker, name)
+
+    def _deliver(self, payload: Payload, session: Session) -> bool:
+        tracker, clock = self._tracker, self._tracker.clock
+
+        def deliver() -> None:
+            tracker._deliver(payload, session)
+
+        clock.call_at(clock.monotonic(), deliver)
+        return True

@@ -93,6 +93,30 @@ class Hold(Ticker):
         self.at = now
         self.wall = wall
 
+    def hold_for(
+        self, trigger: str, clock: Clock, window: float, callback: Callable[[], None]
+    ) -> None:
+        """Hold ``trigger`` from now for ``window`` seconds; ``callback()`` when they pass."""
+        now = clock.monotonic()
+        self.hold(trigger, now, clock.now())
+        self.start(clock, now + window, callback)
+
+    def release_before(self, call: str) -> bool:
+        """Settle the held trigger for the raw callback ``call``: True when it must be
+        released before ``call`` runs (it is dropped when ``call`` makes it void)."""
+        verdict = self.settle(call)
+        if verdict == "drop":
+            self.drop()
+        return verdict == "release"
+
+    def take(self) -> tuple[str, float, float] | None:
+        """The held trigger, when it was called and its wall time; the hold is emptied."""
+        trigger = self.trigger
+        if trigger is None:
+            return None
+        self.drop()
+        return trigger, self.at, self.wall
+
     def drop(self) -> None:
         self.trigger = None
         self.stop()
@@ -136,6 +160,19 @@ class IdleWatch:
             return None
         due = self.since + self.timeout
         return 0.0 if now >= due - 1e-9 else due
+
+    def watch(self, clock: Clock, now: float, callback: Callable[[], None]) -> None:
+        """Idle from ``now``: ``callback()`` when the timeout may have passed."""
+        due = self.entered(now)
+        if due is not None:
+            self.timer = clock.call_at(due, callback)
+
+    def timed_out(self, clock: Clock, idle: bool, callback: Callable[[], None]) -> bool:
+        """The timer fired: True when the timeout has passed (else it is re-armed, or not)."""
+        due = self.fired(clock.monotonic(), idle)
+        if due is not None and due != 0.0:
+            self.timer = clock.call_at(due, callback)
+        return due == 0.0
 
     def stop(self) -> None:
         if self.timer is not None:
