@@ -19,20 +19,17 @@ import contextlib
 import functools
 import inspect
 import sys
-import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from playhead._dispatch import DISPATCH
-from playhead._logging import get_logger
+from playhead._driver import Driver
 from playhead.ads import ad_metadata_problem
 from playhead.arguments import Refused, accept, identifier, quality_readings, volume
 from playhead.arguments import length as item_length
 from playhead.arguments import rate as playback_rate
 from playhead.errors import CallbackError, ConfigurationError
-from playhead.machine import AD_STATES, IDLE_STATES, MachineError
 from playhead.model import AdBreak, Content
 from playhead.payload import message_id
 from playhead.playback import FRAMES, Playback
@@ -40,14 +37,11 @@ from playhead.positions import seconds
 from playhead.properties import check_properties
 from playhead.quality import NO_QUALITY, QualityState
 from playhead.stats import SessionStats
-from playhead.windows import NO_HOLD, NO_IDLE_WATCH, Hold, IdleWatch, Wake
 
 if TYPE_CHECKING:
     from playhead.tracker import Tracker
 
 __all__ = ["RAW_CALLBACKS", "Session"]
-
-log = get_logger("playhead.session")
 
 _F = TypeVar("_F", bound=Callable[..., None])
 _Events = list[tuple[str, dict[str, Any]]]
@@ -68,20 +62,21 @@ def _callback(method: _F) -> _F:
 
     @functools.wraps(method)
     def wrapper(self: Session, *args: Any, **kwargs: Any) -> None:
+        driver = self._driver
         try:
-            with self._lock:
+            with driver.lock:
                 try:
-                    if self._hold.trigger is not None and self._hold.release_before(name):
-                        self._release_hold()
+                    if driver.hold.trigger is not None:
+                        driver.settle(name)
                     method(self, *args, **kwargs)
                 except Refused as refused:
-                    self._ignore(name, refused.reason, quiet=refused.quiet)
+                    driver.ignore(name, refused.reason, quiet=refused.quiet)
                 except ConfigurationError as exc:  # metadata of the wrong type
-                    self._ignore(name, str(exc))
+                    driver.ignore(name, str(exc))
         except CallbackError:
             raise
         except Exception as exc:  # a bug of ours must not kill the player's thread
-            self._failed(name, exc)
+            driver.failed(name, exc)
 
     return wrapper  # type: ignore[return-value]
 
@@ -96,7 +91,7 @@ class Session:
     .. versionadded:: 0.1
     """
 
-    __slots__ = ("__weakref__", "_core", "_hold", "_idle", "_lock", "_tracker")
+    __slots__ = ("__weakref__", "_core", "_driver")
 
     def __init__(
         self,
@@ -113,9 +108,7 @@ class Session:
         user = tracker.properties
         if properties is not None:
             user = {**user, **check_properties("properties", properties)}
-        self._tracker: Any = tracker
-        self._lock = threading.RLock()
-        self._core = Playback(
+        self._core = core = Playback(
             tracker.clock,
             tracker.heartbeat_interval,
             session_id or message_id(),
@@ -124,9 +117,7 @@ class Session:
             bool(livestream),
             user,
         )
-        # Windows most sessions never open are shared empty ones until first used.
-        self._hold = NO_HOLD
-        self._idle = NO_IDLE_WATCH
+        self._driver = Driver(tracker, core)
 
     @property
     def session_id(self) -> str:
@@ -150,10 +141,10 @@ class Session:
         the scheduler thread): the garbage collector may run this inside any code, a
         transport's lock included.
         """
-        core = getattr(self, "_core", None)
-        if core is None or core.state in ("idle", "ended") or sys.is_finalizing():
+        driver = getattr(self, "_driver", None)
+        if driver is None or driver.core.state in ("idle", "ended") or sys.is_finalizing():
             return
-        self._tracker = self._tracker._deferred()
+        driver.tracker = driver.tracker._deferred()
         with contextlib.suppress(CallbackError):  # strict mode: a finaliser may not raise
             self.exit()
 
@@ -169,7 +160,7 @@ class Session:
     @_callback
     def play(self) -> None:
         """Playback was requested (the viewer pressed play, or autoplay began)."""
-        if self._idle.idled:
+        if self._driver.idle.idled:
             self._restart("play")
         if self._core.state != "idle":
             raise Refused("playback was already requested", quiet=True)
@@ -178,7 +169,7 @@ class Session:
     @_callback
     def playing(self, position: float | None = None) -> None:
         """Frames are advancing: the first frame, or after a pause, a stall or a seek."""
-        if self._idle.idled:
+        if self._driver.idle.idled:
             self._restart("playing")
         core = self._core
         if core.state == "idle":  # autoplay without play(): the request is implicit
@@ -186,21 +177,21 @@ class Session:
         state = core.state
         if position is not None:
             if core.in_ad_frame():
-                self._set_ad_position(position, "playing")
+                self._driver.report_ad(position, "playing")
             else:
-                checked = self._checked(position, "playing")
+                checked = self._driver.checked(position, "playing")
                 if checked is not None and state == "seeking":
                     core.seek.target = checked
                 elif checked is not None:
                     core.xy.pos = checked
         if state in FRAMES:
             raise Refused("frames are already advancing", quiet=True)
-        hold = self._hold
+        hold = self._driver.hold
         if hold.trigger == "seek_end":  # frames advance from the held landing of the seek
             core.seek.landing = hold.at
             hold.drop()
         try:
-            self._fire("frames", "playing")
+            self._driver.fire("frames", "playing")
         finally:
             core.seek.landing = None
 
@@ -208,19 +199,21 @@ class Session:
     def pause(self, position: float | None = None) -> None:
         """The viewer paused (content or ad)."""
         if position is not None:
-            self._update_position(position, "pause")
+            self._driver.report(position, "pause")
         core = self._core
         if core.state in ("paused", "ad_paused") or (core.state == "seeking" and core.seek.paused):
             raise Refused("already paused", quiet=True)
         if core.state == "playing" and core.content_now() >= core.xy.limit - _END_SLACK:
-            self._hold_trigger("pause", _END_HOLD)  # the HTML5 order at the end: pause, ended
+            self._driver.hold_trigger(
+                "pause", _END_HOLD
+            )  # the HTML5 order at the end: pause, ended
         else:
-            self._fire("pause", "pause")
+            self._driver.fire("pause", "pause")
 
     def time_update(self, position: float) -> None:
         """The content playhead moved (call it at any rate: it costs a few comparisons)."""
         try:
-            with self._lock:
+            with self._driver.lock:
                 core = self._core
                 xy = core.xy
                 if (
@@ -234,20 +227,20 @@ class Session:
                 try:
                     self._time_update(position)
                 except Refused as refused:
-                    self._ignore("time_update", refused.reason, quiet=refused.quiet)
+                    self._driver.ignore("time_update", refused.reason, quiet=refused.quiet)
         except CallbackError:
             raise
         except Exception as exc:
-            self._failed("time_update", exc)
+            self._driver.failed("time_update", exc)
 
     @_callback
     def waiting(self, position: float | None = None) -> None:
         """Playback stalled for want of data."""
         if position is not None:
-            self._update_position(position, "waiting")
+            self._driver.report(position, "waiting")
         if self._core.state in ("buffering", "ad_buffering"):
             raise Refused("already stalled", quiet=True)
-        self._fire("stall", "waiting")
+        self._driver.fire("stall", "waiting")
 
     @_callback
     def seeking(self, to: float, position: float | None = None) -> None:
@@ -257,27 +250,27 @@ class Session:
         seek = core.seeks()
         state = core.state
         if state in ("playing", "paused", "buffering"):
-            origin = None if position is None else self._checked(position, "seeking")
+            origin = None if position is None else self._driver.checked(position, "seeking")
             seek.begin(core.content_now() if origin is None else origin, state == "paused")
         seek.target = target
         if state == "loading":
             core.xy.pos = target  # a bookmark: where the first frame will be
-        self._fire("seek_start", "seeking")
+        self._driver.fire("seek_start", "seeking")
 
     @_callback
     def seeked(self, position: float | None = None) -> None:
         """The seek landed (at ``position``, or at its target when not given)."""
         core = self._core
-        checked = None if position is None else self._checked(position, "seeked")
+        checked = None if position is None else self._driver.checked(position, "seeked")
         if checked is not None:
             core.seeks().target = checked
             if core.state == "loading":
                 core.xy.pos = checked
-        window = self._tracker.seek_join_window
+        window = self._driver.tracker.seek_join_window
         if core.state == "seeking" and window > 0:
-            self._hold_trigger("seek_end", window)  # a scrub's next step may follow
+            self._driver.hold_trigger("seek_end", window)  # a scrub's next step may follow
         else:
-            self._fire("seek_end", "seeked")
+            self._driver.fire("seek_end", "seeked")
 
     @_callback
     def ended(self) -> None:
@@ -286,14 +279,14 @@ class Session:
         item = core.list.item
         if core.list.started and item is not None and item.total_length:
             core.xy.pos = float(item.total_length)
-        self._fire("content_end", "ended")
+        self._driver.fire("content_end", "ended")
 
     @_callback
     def content_start(self, asset_id: str, **metadata: Any) -> None:
         """The next item of a playlist is loading (a declared one, or a new one)."""
         core = self._core
         core.next = core.list.resolve_content(identifier("asset_id", asset_id), metadata)
-        self._fire("switch_item", "content_start")
+        self._driver.fire("switch_item", "content_start")
 
     @_callback
     def ad_break_start(self, pod_id: str, **metadata: Any) -> None:
@@ -301,7 +294,7 @@ class Session:
         core = self._core
         pod_id = identifier("pod_id", pod_id)
         core.next = core.list.resolve_break(pod_id, metadata, core.xy.finished == 0)
-        self._fire("break_start", "ad_break_start")
+        self._driver.fire("break_start", "ad_break_start")
 
     @_callback
     def ad_start(self, asset_id: str, **metadata: Any) -> None:
@@ -310,7 +303,7 @@ class Session:
         if problem is not None:
             raise Refused(problem)
         self._core.next = (asset_id, metadata)
-        self._fire("ad_begin", "ad_start")
+        self._driver.fire("ad_begin", "ad_start")
 
     @_callback
     def ad_time_update(self, position: float) -> None:
@@ -319,26 +312,26 @@ class Session:
         if core.ads.ad is None or core.state == "ended":
             raise Refused("no ad is playing")
         before = core.xy.ad_pos
-        if not self._set_ad_position(position, "ad_time_update"):
+        if not self._driver.report_ad(position, "ad_time_update"):
             return
         if core.state == "ad_buffering" and core.xy.ad_pos > before:
-            self._fire("frames", "ad_time_update")  # the ad's frames advance again
-        self._run(core.ad_reported)
+            self._driver.fire("frames", "ad_time_update")  # the ad's frames advance again
+        self._driver.run(core.ad_reported)
 
     @_callback
     def ad_skipped(self) -> None:
         """The viewer skipped the current ad: no further quartiles, no Ad Completed."""
-        self._fire("ad_skip", "ad_skipped")
+        self._driver.fire("ad_skip", "ad_skipped")
 
     @_callback
     def ad_end(self) -> None:
         """The current ad played to its end."""
-        self._fire("ad_finish", "ad_end")
+        self._driver.fire("ad_finish", "ad_end")
 
     @_callback
     def ad_break_end(self) -> None:
         """The ad break is over; content resumes when its frames advance."""
-        self._fire("break_end", "ad_break_end")
+        self._driver.fire("break_end", "ad_break_end")
 
     @_callback
     def quality(
@@ -356,7 +349,7 @@ class Session:
         if core.quality is NO_QUALITY:
             core.quality = QualityState(core.interval or 10.0)
         if core.quality.update(now, *values) and core.state != "idle":
-            self._run(lambda: core.emit_quality(now))
+            self._driver.run(lambda: core.emit_quality(now))
 
     @_callback
     def volume(self, sound: float) -> None:
@@ -387,7 +380,7 @@ class Session:
         core.interrupt_method = str(method) if method is not None else None
         if core.state == "interrupted":
             raise Refused("already interrupted", quiet=True)
-        self._fire("interrupt", "interrupt")
+        self._driver.fire("interrupt", "interrupt")
 
     @_callback
     def exit(self, position: float | None = None) -> None:
@@ -395,8 +388,8 @@ class Session:
         if self._core.state == "ended":
             return  # closing the player after the session completed: the normal ending
         if position is not None:
-            self._update_position(position, "exit")
-        self._fire("leave", "exit")
+            self._driver.report(position, "exit")
+        self._driver.fire("leave", "exit")
 
     @_callback
     def duration_change(self, length: float) -> None:
@@ -416,19 +409,19 @@ class Session:
     @property
     def position(self) -> int:
         """The playback-frame playhead now (integer seconds, ads seen included)."""
-        with self._lock:
+        with self._driver.lock:
             return seconds(self._core.playback_position())
 
     @property
     def content_position(self) -> float:
         """The content playhead now (seconds into the current item)."""
-        with self._lock:
+        with self._driver.lock:
             return self._core.content_now()
 
     @property
     def stats(self) -> SessionStats:
         """A snapshot of the :class:`~playhead.SessionStats`, the interval still open included."""
-        with self._lock:
+        with self._driver.lock:
             core = self._core
             snapshot = attrs.evolve(core.stats)
             snapshot.add_time(core.state, core.clock.monotonic() - core.since)
@@ -437,7 +430,7 @@ class Session:
     @property
     def tracker(self) -> Tracker:
         """The tracker that made this session (its clock, transport and settings)."""
-        tracker: Tracker = self._tracker
+        tracker: Tracker = self._driver.tracker
         return tracker
 
     @property
@@ -454,120 +447,7 @@ class Session:
     def livestream(self) -> bool:
         return self._core.list.live
 
-    # ------------------------------------------------------------------ machinery
-
-    def _fire(
-        self, trigger: str, call: str, at: float | None = None, wall: float | None = None
-    ) -> bool:
-        """Fire ``trigger`` and send its events (``at``/``wall``: when it happened, if earlier)."""
-        core = self._core
-        old = core.state
-        now = core.clock.monotonic() if at is None else at
-        core.xy.freeze(now, old == "playing", old == "ad_playing")  # every event: one instant
-        core.from_ = old
-        if old == "idle":
-            self._waker()  # the timers of the frames to come hold it
-        out: _Events = []
-        core.out = out
-        try:
-            done = DISPATCH.trigger(core, trigger)
-        except MachineError:
-            done = None
-        finally:
-            core.out = None
-            self._send(out, wall)
-        if not done:
-            reason = "not valid" if done is None else "no rule applies"
-            self._ignore(call, f"{reason} in state {old!r}")
-            return False
-        new = core.state
-        if new != old:
-            core.moved(old, new, now)
-            wake = core.wake
-            if old == "idle":  # started: Tracker.close() ends it if it is still open then
-                self._tracker._open.add(wake)
-            if new == "ended":
-                self._idle.stop()
-                if self._hold.trigger is not None:
-                    self._hold.drop()
-                self._tracker._open.discard(wake)
-            elif new in IDLE_STATES and old not in IDLE_STATES:
-                if self._idle is NO_IDLE_WATCH:
-                    self._idle = IdleWatch(self._tracker.idle_timeout)
-                self._idle.watch(core.clock, now, self._waker().idle)
-        return True
-
-    def _run(self, derive: Callable[[], None]) -> None:
-        """Derive events outside a trigger (a timer, a reported ad time) and send them."""
-        core = self._core
-        out: _Events = []
-        core.out = out
-        try:
-            derive()
-        finally:
-            core.out = None
-            self._send(out)
-
-    def _send(self, events: _Events, wall: float | None = None) -> None:
-        """Build and deliver the events a trigger derived (``wall``: their time, if earlier)."""
-        if not events:
-            return
-        tracker = self._tracker
-        factory = tracker._factory
-        stats = self._core.stats
-        for event, properties in events:
-            stats.events_emitted += 1
-            if not tracker._deliver(factory.build(event, properties, wall), self):
-                stats.emit_failures += 1
-
-    def _ignore(self, call: str, reason: str, *, quiet: bool = False) -> None:
-        """Count and log an ignored callback: at debug when it is routine (``quiet``)."""
-        core = self._core
-        core.stats.ignored_callbacks += 1
-        (log.debug if quiet else log.warning)(
-            "callback_ignored",
-            call=call,
-            state=core.state,
-            reason=reason,
-            session_id=core.session_id,
-        )
-        if self._tracker.strict:
-            raise CallbackError(call, core.state, reason)
-
-    def _failed(self, call: str, exc: Exception) -> None:
-        core = self._core
-        core.stats.ignored_callbacks += 1
-        log.error(
-            "callback_failed", call=call, state=core.state, session_id=core.session_id, exc_info=exc
-        )
-        if self._tracker.strict:
-            raise CallbackError(call, core.state, f"{type(exc).__name__}: {exc}") from exc
-
-    def _checked(self, value: object, call: str) -> float | None:
-        """A content position, or None (logged) when it cannot be one: the callback goes on."""
-        position, reason = self._core.xy.check(value)
-        if reason is not None:
-            self._ignore(call, reason)
-        return position
-
-    def _update_position(self, position: float, call: str) -> None:
-        """An explicit position given with pause/waiting/exit: store it in the right frame."""
-        core = self._core
-        if core.ads.ad is not None and core.state in AD_STATES:
-            self._set_ad_position(position, call)
-            return
-        checked = self._checked(position, call)
-        if checked is not None:
-            core.xy.report(checked, core.clock.monotonic())
-
-    def _set_ad_position(self, position: float, call: str) -> bool:
-        xy = self._core.xy
-        checked, reason = xy.check_ad(position)
-        if checked is None:
-            self._ignore(call, reason or "bad position")
-            return False
-        xy.report_ad(checked, self._core.clock.monotonic())
-        return True
+    # ------------------------------------------------------------------ helpers
 
     def _time_update(self, position: float) -> None:
         core = self._core
@@ -579,75 +459,22 @@ class Session:
             raise Refused("the session has ended")
         checked = accept(core.xy.check(position))
         if state == "seeking":
-            if self._hold.trigger is None:  # after the landing, the landing stands
+            if self._driver.hold.trigger is None:  # after the landing, the landing stands
                 core.seek.target = checked
             return
         moved = checked > core.xy.pos
         core.xy.report(checked, core.clock.monotonic())
         if moved and state == "buffering":  # frames advance again, said or not (Snowplow)
-            self._fire("frames", "time_update")
+            self._driver.fire("frames", "time_update")
 
     def _request(self, call: str) -> None:
         self._core.play_at = self._core.clock.monotonic()
-        self._fire("request_play", call)
+        self._driver.fire("request_play", call)
 
     def _restart(self, call: str) -> None:
         """Playback goes on after the idle end: a new session starts from idle."""
-        self._fire("restart", call)
-        self._idle.idled = False
-
-    # ------------------------------------------------------------------ timers and windows
-
-    def _waker(self) -> Wake:
-        """The weak handle the session's timers hold, made when it first needs one."""
-        core = self._core
-        if core.wake is None:
-            core.wake = Wake(self)
-        return core.wake
-
-    def _on_heartbeat(self) -> None:
-        with self._lock:
-            self._run(self._core.heartbeat)
-
-    def _on_quartile(self) -> None:
-        with self._lock:
-            self._run(self._core.quartile)
-
-    def _hold_trigger(self, trigger: str, window: float) -> None:
-        """Hold ``trigger`` back for ``window`` seconds: what comes next may change its meaning."""
-        if self._hold is NO_HOLD:
-            self._hold = Hold()
-        self._hold.hold_for(trigger, self._core.clock, window, self._waker().hold)
-
-    def _release_hold(self) -> None:
-        """Fire the held trigger as of when it was called: its events carry that time."""
-        held = self._hold.take()
-        if held is None:
-            return
-        trigger, at, wall = held
-        if trigger == "pause":
-            self._fire(trigger, "pause", at, wall)
-            return
-        seek = self._core.seek
-        seek.landing = at  # frames (if it lands in playing) advanced from then
-        try:
-            self._fire(trigger, "seeked", at, wall)
-        finally:
-            seek.landing = None
-
-    def _on_hold_timeout(self) -> None:
-        with self._lock:
-            if self._hold.current(self._core.clock.monotonic()):
-                self._hold.timer = None
-                self._release_hold()
-
-    def _on_idle_timeout(self) -> None:
-        """One idle timer per session, re-armed only while the session stays idle."""
-        with self._lock:
-            core = self._core
-            idle = core.state in IDLE_STATES
-            if self._idle.timed_out(core.clock, idle, self._waker().idle):
-                self._idle.idled = self._fire("idle_out", "idle_timeout")
+        self._driver.fire("restart", call)
+        self._driver.idle.idled = False
 
 
 def _parameters(name: str) -> tuple[str, ...]:

@@ -7,11 +7,13 @@ from collections.abc import Iterable, Mapping
 from types import TracebackType
 from typing import Any, TypeVar
 
+from playhead._driver import Driver
 from playhead._logging import get_logger
 from playhead.clock import Clock, SystemClock
 from playhead.errors import ConfigurationError
 from playhead.model import AdBreak, Content
 from playhead.payload import PayloadFactory
+from playhead.playback import Playback
 from playhead.properties import check_properties
 from playhead.session import Session
 from playhead.transports.base import FlushResult, Payload, Transport
@@ -174,7 +176,7 @@ class Tracker:
             properties=properties,
         )
 
-    def _deliver(self, payload: Payload, session: Session) -> bool:
+    def _deliver(self, payload: Payload, session: Playback) -> bool:
         """Send one payload; False (logged and counted) when the transport raised."""
         try:
             self.transport.send(payload)
@@ -200,9 +202,9 @@ class Tracker:
     def close(self, timeout: float | None = None) -> FlushResult:
         """End every open session with Exited (as ``exit()`` would), then close the transport."""
         for wake in list(self._open):
-            session = wake.owner()
-            if isinstance(session, Session):
-                session.exit()
+            driver = wake.owner()
+            if isinstance(driver, Driver):
+                driver.leave()
         return self.transport.close(timeout)
 
     def __enter__(self: _Self) -> _Self:
@@ -234,7 +236,7 @@ class _Deferred:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._tracker, name)
 
-    def _deliver(self, payload: Payload, session: Session) -> bool:
+    def _deliver(self, payload: Payload, session: Playback) -> bool:
         tracker, clock = self._tracker, self._tracker.clock
 
         def deliver() -> None:

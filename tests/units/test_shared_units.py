@@ -38,5 +38,5 @@ def test_a_session_with_ads_quality_holds_and_pauses_leaves_the_shared_units_alo
     assert (NO_IDLE_WATCH.since, NO_IDLE_WATCH.idled) == (0.0, False)
     assert untouched._core.ads is NO_ADS
     assert untouched._core.quality is NO_QUALITY
-    assert untouched._hold is NO_HOLD
-    assert untouched._idle is NO_IDLE_WATCH
+    assert untouched._driver.hold is NO_HOLD
+    assert untouched._driver.idle is NO_IDLE_WATCH

@@ -1,0 +1,252 @@
+"""The session's driver: fires triggers on its Playback, sends what they derive, logs refusals.
+
+A :class:`~playhead.session.Session` takes the player's callbacks and checks them; what it
+decides goes through its :class:`Driver`, the one place where a session's work meets the
+outside world:
+
+- the rule table is run on the :class:`~playhead.playback.Playback` (the model without I/O),
+  and the events it derived are built into payloads and delivered through the tracker;
+- refused callbacks are logged (``callback_ignored``) and counted, bugs of ours too
+  (``callback_failed``); ``strict`` trackers raise :class:`~playhead.CallbackError` instead;
+- the session's timers call back here (held weakly, through :class:`~playhead.windows.Wake`):
+  heartbeats and quartiles, a held trigger's window (:class:`~playhead.windows.Hold`), the
+  idle end (:class:`~playhead.windows.IdleWatch`).
+
+Nothing here calls back into the session: the session drives the driver, the driver drives
+the playback and its units.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from playhead._dispatch import DISPATCH
+from playhead._logging import get_logger
+from playhead.errors import CallbackError
+from playhead.machine import AD_STATES, IDLE_STATES, MachineError
+from playhead.playback import Playback
+from playhead.windows import NO_HOLD, NO_IDLE_WATCH, Hold, IdleWatch, Wake
+
+__all__ = ["Driver"]
+
+log = get_logger("playhead.session")
+
+_Events = list[tuple[str, dict[str, Any]]]
+
+
+class Driver:
+    """Runs one session's triggers and timers, and sends and logs for it (under ``lock``)."""
+
+    __slots__ = ("__weakref__", "core", "hold", "idle", "lock", "tracker")
+
+    def __init__(self, tracker: Any, core: Playback) -> None:
+        self.tracker = tracker
+        self.core = core
+        self.lock = threading.RLock()
+        # Windows most sessions never open are shared empty ones until first used.
+        self.hold = NO_HOLD
+        self.idle = NO_IDLE_WATCH
+
+    # ------------------------------------------------------------------ triggers and events
+
+    def fire(
+        self, trigger: str, call: str, at: float | None = None, wall: float | None = None
+    ) -> bool:
+        """Fire ``trigger`` and send its events (``at``/``wall``: when it happened, if earlier).
+
+        False (logged as an ignored ``call``) when the rule table has no rule for it now.
+        """
+        core = self.core
+        old = core.state
+        now = core.clock.monotonic() if at is None else at
+        core.xy.freeze(now, old == "playing", old == "ad_playing")  # every event: one instant
+        core.from_ = old
+        if old == "idle":
+            self.waker()  # the timers of the frames to come hold it
+        out: _Events = []
+        core.out = out
+        try:
+            done = DISPATCH.trigger(core, trigger)
+        except MachineError:
+            done = None
+        finally:
+            core.out = None
+            self.send(out, wall)
+        if not done:
+            reason = "not valid" if done is None else "no rule applies"
+            self.ignore(call, f"{reason} in state {old!r}")
+            return False
+        new = core.state
+        if new != old:
+            core.moved(old, new, now)
+            self._windows(old, new, now)
+        return True
+
+    def _windows(self, old: str, new: str, now: float) -> None:
+        """What a change of state does to the tracker's open sessions and the idle watch."""
+        wake = self.core.wake
+        if old == "idle":  # started: Tracker.close() ends it if it is still open then
+            self.tracker._open.add(wake)
+        if new == "ended":
+            self.idle.stop()
+            if self.hold.trigger is not None:
+                self.hold.drop()
+            self.tracker._open.discard(wake)
+        elif new in IDLE_STATES and old not in IDLE_STATES:
+            if self.idle is NO_IDLE_WATCH:
+                self.idle = IdleWatch(self.tracker.idle_timeout)
+            self.idle.watch(self.core.clock, now, self.waker().idle)
+
+    def run(self, derive: Callable[[], None]) -> None:
+        """Derive events outside a trigger (a timer, a reported ad time) and send them."""
+        core = self.core
+        out: _Events = []
+        core.out = out
+        try:
+            derive()
+        finally:
+            core.out = None
+            self.send(out)
+
+    def send(self, events: _Events, wall: float | None = None) -> None:
+        """Build and deliver derived events (``wall``: the time they carry, if earlier)."""
+        if not events:
+            return
+        tracker = self.tracker
+        factory = tracker._factory
+        stats = self.core.stats
+        for event, properties in events:
+            stats.events_emitted += 1
+            if not tracker._deliver(factory.build(event, properties, wall), self.core):
+                stats.emit_failures += 1
+
+    # ------------------------------------------------------------------ refusals
+
+    def ignore(self, call: str, reason: str, *, quiet: bool = False) -> None:
+        """Count and log an ignored callback: at debug when it is routine (``quiet``)."""
+        core = self.core
+        core.stats.ignored_callbacks += 1
+        (log.debug if quiet else log.warning)(
+            "callback_ignored",
+            call=call,
+            state=core.state,
+            reason=reason,
+            session_id=core.session_id,
+        )
+        if self.tracker.strict:
+            raise CallbackError(call, core.state, reason)
+
+    def failed(self, call: str, exc: Exception) -> None:
+        """A bug of ours: logged with its traceback and counted, never raised into a player."""
+        core = self.core
+        core.stats.ignored_callbacks += 1
+        log.error(
+            "callback_failed", call=call, state=core.state, session_id=core.session_id, exc_info=exc
+        )
+        if self.tracker.strict:
+            raise CallbackError(call, core.state, f"{type(exc).__name__}: {exc}") from exc
+
+    # ------------------------------------------------------------------ positions reported
+
+    def checked(self, value: object, call: str) -> float | None:
+        """A content position, or None (logged) when it cannot be one: the callback goes on."""
+        position, reason = self.core.xy.check(value)
+        if reason is not None:
+            self.ignore(call, reason)
+        return position
+
+    def report(self, position: float, call: str) -> None:
+        """An explicit position given with pause/waiting/exit: store it in the right frame."""
+        core = self.core
+        if core.ads.ad is not None and core.state in AD_STATES:
+            self.report_ad(position, call)
+            return
+        checked = self.checked(position, call)
+        if checked is not None:
+            core.xy.report(checked, core.clock.monotonic())
+
+    def report_ad(self, position: float, call: str) -> bool:
+        """An ad position; False (logged) when it cannot be one."""
+        xy = self.core.xy
+        checked, reason = xy.check_ad(position)
+        if checked is None:
+            self.ignore(call, reason or "bad position")
+            return False
+        xy.report_ad(checked, self.core.clock.monotonic())
+        return True
+
+    # ------------------------------------------------------------------ held triggers
+
+    def hold_trigger(self, trigger: str, window: float) -> None:
+        """Hold ``trigger`` back for ``window`` seconds: what comes next may change its meaning."""
+        if self.hold is NO_HOLD:
+            self.hold = Hold()
+        self.hold.hold_for(trigger, self.core.clock, window, self.waker().hold)
+
+    def settle(self, call: str) -> None:
+        """The raw callback ``call`` arrives while a trigger is held: release it first, keep it
+        or drop it, as the hold says."""
+        if self.hold.release_before(call):
+            self.release()
+
+    def release(self) -> None:
+        """Fire the held trigger as of when it was called: its events carry that time."""
+        held = self.hold.take()
+        if held is None:
+            return
+        trigger, at, wall = held
+        if trigger == "pause":
+            self.fire(trigger, "pause", at, wall)
+            return
+        seek = self.core.seek
+        seek.landing = at  # frames (if it lands in playing) advanced from then
+        try:
+            self.fire(trigger, "seeked", at, wall)
+        finally:
+            seek.landing = None
+
+    def leave(self) -> None:
+        """The viewer is gone (the tracker closes): Exited, as ``Session.exit()`` would."""
+        try:
+            with self.lock:
+                if self.hold.trigger is not None:
+                    self.settle("exit")
+                if self.core.state != "ended":
+                    self.fire("leave", "exit")
+        except CallbackError:
+            raise
+        except Exception as exc:  # a bug of ours must not stop the tracker closing
+            self.failed("exit", exc)
+
+    # ------------------------------------------------------------------ timers
+
+    def waker(self) -> Wake:
+        """The weak handle the session's timers hold, made when it first needs one."""
+        core = self.core
+        if core.wake is None:
+            core.wake = Wake(self)
+        return core.wake
+
+    def _on_heartbeat(self) -> None:
+        with self.lock:
+            self.run(self.core.heartbeat)
+
+    def _on_quartile(self) -> None:
+        with self.lock:
+            self.run(self.core.quartile)
+
+    def _on_hold_timeout(self) -> None:
+        with self.lock:
+            if self.hold.current(self.core.clock.monotonic()):
+                self.hold.timer = None
+                self.release()
+
+    def _on_idle_timeout(self) -> None:
+        """One idle timer per session, re-armed only while the session stays idle."""
+        with self.lock:
+            core = self.core
+            idle = core.state in IDLE_STATES
+            if self.idle.timed_out(core.clock, idle, self.waker().idle):
+                self.idle.idled = self.fire("idle_out", "idle_timeout")
