@@ -26,8 +26,8 @@ from playhead._dispatch import DISPATCH
 from playhead._logging import get_logger
 from playhead.errors import CallbackError
 from playhead.machine import AD_STATES, IDLE_STATES, MachineError
-from playhead.playback import Playback
-from playhead.windows import NO_HOLD, NO_IDLE_WATCH, Hold, IdleWatch, Wake
+from playhead.playback import FRAMES, Playback
+from playhead.windows import NO_HOLD, NO_IDLE_WATCH, NO_TICKER, Hold, IdleWatch, Ticker, Wake
 
 __all__ = ["Driver"]
 
@@ -39,15 +39,28 @@ _Events = list[tuple[str, dict[str, Any]]]
 class Driver:
     """Runs one session's triggers and timers, and sends and logs for it (under ``lock``)."""
 
-    __slots__ = ("__weakref__", "core", "hold", "idle", "lock", "tracker")
+    __slots__ = (
+        "__weakref__",
+        "beat",
+        "core",
+        "hold",
+        "idle",
+        "lock",
+        "quartiles",
+        "tracker",
+        "wake",
+    )
 
     def __init__(self, tracker: Any, core: Playback) -> None:
         self.tracker = tracker
         self.core = core
         self.lock = threading.RLock()
-        # Windows most sessions never open are shared empty ones until first used.
+        # Timers most sessions never need are shared empty ones until first used.
+        self.beat = NO_TICKER
+        self.quartiles = NO_TICKER
         self.hold = NO_HOLD
         self.idle = NO_IDLE_WATCH
+        self.wake: Wake | None = None
 
     # ------------------------------------------------------------------ triggers and events
 
@@ -79,14 +92,42 @@ class Driver:
             self.ignore(call, f"{reason} in state {old!r}")
             return False
         new = core.state
+        if core.frames_at is not None or new not in FRAMES:
+            self._frames(new)
         if new != old:
-            core.moved(old, new, now)
+            core.moved(old, now)
             self._windows(old, new, now)
         return True
 
+    def _frames(self, state: str) -> None:
+        """Frames (re)started: heartbeats from then, quartiles by the clock; or they stopped."""
+        core = self.core
+        started = core.frames_at
+        core.frames_at = None
+        if started is None:  # only a pending timer needs stopping: most sessions have none
+            if self.beat.timer is not None:
+                self.beat.stop()
+            if self.quartiles.timer is not None:
+                self.quartiles.stop()
+            return
+        if core.interval > 0:
+            if self.beat is NO_TICKER:
+                self.beat = Ticker()
+            self.beat.start(core.clock, started + core.interval, self.waker())
+        if self.quartiles.timer is not None:
+            self.quartiles.stop()  # a new ad after an ad: the old one's quartiles end here
+        self._next_quartile(started)
+
+    def _next_quartile(self, now: float) -> None:
+        due = self.core.quartile_due(now)
+        if due is not None:
+            if self.quartiles is NO_TICKER:
+                self.quartiles = Ticker()
+            self.quartiles.start(self.core.clock, due, self.waker().quartile)
+
     def _windows(self, old: str, new: str, now: float) -> None:
         """What a change of state does to the tracker's open sessions and the idle watch."""
-        wake = self.core.wake
+        wake = self.wake
         if old == "idle":  # started: Tracker.close() ends it if it is still open then
             self.tracker._open.add(wake)
         if new == "ended":
@@ -224,18 +265,35 @@ class Driver:
 
     def waker(self) -> Wake:
         """The weak handle the session's timers hold, made when it first needs one."""
-        core = self.core
-        if core.wake is None:
-            core.wake = Wake(self)
-        return core.wake
+        wake = self.wake
+        if wake is None:
+            wake = self.wake = Wake(self)
+        return wake
+
+    def ad_time(self) -> None:
+        """The player reported the ad's time: quartiles follow it from now, not the clock."""
+        if self.quartiles.timer is not None:
+            self.quartiles.stop()
+        self.run(self.core.ad_reported)
 
     def _on_heartbeat(self) -> None:
         with self.lock:
-            self.run(self.core.heartbeat)
+            core, beat = self.core, self.beat
+            now = core.clock.monotonic()
+            if not beat.current(now) or core.state not in FRAMES:
+                return  # a stale firing: the ticker was stopped or re-armed meanwhile
+            self.run(core.heartbeat)
+            beat.again(core.clock, beat.due(now) + core.interval, self.waker())
 
     def _on_quartile(self) -> None:
         with self.lock:
-            self.run(self.core.quartile)
+            core = self.core
+            now = core.clock.monotonic()
+            if not self.quartiles.current(now) or core.state != "ad_playing":
+                return
+            self.quartiles.timer = None
+            self.run(core.quartile)
+            self._next_quartile(now)
 
     def _on_hold_timeout(self) -> None:
         with self.lock:

@@ -35,7 +35,6 @@ from playhead.properties import PlaybackProperties, content_properties, playlist
 from playhead.quality import NO_QUALITY
 from playhead.seek import NO_SEEK, Seek
 from playhead.stats import SessionStats
-from playhead.windows import NO_TICKER, Ticker, Wake
 
 if TYPE_CHECKING:
     from playhead.clock import Clock
@@ -56,9 +55,9 @@ class Playback:
 
     __slots__ = (
         "ads",
-        "beat",
         "clock",
         "first_frame",
+        "frames_at",
         "from_",
         "interrupt_method",
         "interval",
@@ -69,14 +68,12 @@ class Playback:
         "play_at",
         "props",
         "quality",
-        "quartile_timer",
         "seek",
         "session_id",
         "since",
         "startup_reported",
         "state",
         "stats",
-        "wake",
         "xy",
     )
 
@@ -103,8 +100,6 @@ class Playback:
         self.ads = NO_ADS
         self.quality = NO_QUALITY
         self.seek = NO_SEEK
-        self.beat = NO_TICKER
-        self.quartile_timer = NO_TICKER
         self.owed: tuple[str, ...] = ()  # events a cut-in left open (see openends)
         self.play_at = 0.0
         self.first_frame = False
@@ -113,7 +108,7 @@ class Playback:
         self.next: Any = None  # what the callback being handled brings (an item, a break, an ad)
         self.from_ = "idle"  # the state the trigger being run left
         self.since = clock.monotonic()  # when the current state was entered
-        self.wake: Wake | None = None
+        self.frames_at: float | None = None  # frames (re)started by the trigger being run
         self.out: list[tuple[str, dict[str, Any]]] | None = None
 
     # ------------------------------------------------------------------ playheads now
@@ -152,12 +147,10 @@ class Playback:
             self.seek = Seek()
         return self.seek
 
-    def moved(self, old: str, new: str, now: float) -> None:
-        """After a transition from ``old`` to ``new``: account the time, stop idle timers."""
+    def moved(self, old: str, now: float) -> None:
+        """After a transition from ``old``: account the time spent in it."""
         self.stats.add_time(old, now - self.since)
         self.since = now
-        if old in FRAMES and new not in FRAMES:
-            self.stop_timers()  # frames stopped: no heartbeat or quartile timer
 
     # ------------------------------------------------------------------ guards
 
@@ -368,7 +361,6 @@ class Playback:
     def _drop_ad(self) -> None:
         self.xy.end_ad()
         self.ads.drop()
-        self.quartile_timer.stop()
 
     def _close_break(self) -> None:
         self.ads.close()
@@ -389,9 +381,7 @@ class Playback:
     def ad_reported(self) -> None:
         """The player reported the ad's time: quartiles follow it, not the clock."""
         ads = self.ads
-        if not ads.reported:
-            ads.reported = True
-            self.quartile_timer.stop()
+        ads.reported = True
         self.ad_playing(ads.crossed(self.xy.ad_pos, self.clock.monotonic()))
 
     def emit_quality(self, now: float) -> None:
@@ -403,11 +393,11 @@ class Playback:
                 props["startupTime"] = self.stats.startup_time
         self.emit(Event.QUALITY_UPDATED, props)
 
-    # ------------------------------------------------------------------ frames and timers
+    # ------------------------------------------------------------------ frames and what is due
 
     def _frames_started(self, now: float) -> bool:
-        """Close what a cut-in left open, start the timers; True when that was a Resumed."""
-        self.stop_timers()  # a new ad after an ad: the old one's timers end here
+        """Close what a cut-in left open; True when that was a Resumed. (The driver starts
+        the timers of the frames: ``frames_at``.)"""
         resumed = Event.RESUMED in self.owed
         for event in self.owed:
             self.emit(event, self.playback_props())
@@ -415,10 +405,7 @@ class Playback:
         if not self.first_frame:
             self.first_frame = True
             self.stats.startup_time = round((now - self.play_at) * 1000)
-        if self.interval > 0:
-            if self.beat is NO_TICKER:
-                self.beat = Ticker()
-            self.beat.start(self.clock, now + self.interval, self._wake())
+        self.frames_at = now
         return resumed
 
     def _content_frames(self) -> None:
@@ -435,54 +422,31 @@ class Playback:
         now = self.clock.monotonic()
         self.xy.ad_at = now
         self._frames_started(now)
-        self._schedule_quartile(now)
-
-    def stop_timers(self) -> None:
-        # Only a pending timer needs stopping: most sessions have none.
-        if self.beat.timer is not None:
-            self.beat.stop()
-        if self.quartile_timer.timer is not None:
-            self.quartile_timer.stop()
-
-    def _schedule_quartile(self, now: float) -> None:
-        """Without ad time updates, quartiles fall due by the clock."""
-        if self.ads.reported:
-            return
-        threshold = self.ads.quartiles.next_threshold()
-        if threshold is None:
-            return
-        due = now + max(0.0, threshold - self.xy.ad_pos)
-        if self.quartile_timer is NO_TICKER:
-            self.quartile_timer = Ticker()
-        self.quartile_timer.start(self.clock, due, self._wake().quartile)
-
-    def _wake(self) -> Wake:
-        wake = self.wake
-        assert wake is not None, "the session gives its handle when playback starts"
-        return wake
 
     def heartbeat(self) -> None:
-        """The heartbeat timer fired: Video Content (or Ad) Playing, then the next one."""
+        """A heartbeat is due: Video Content (or Ad) Playing, and dropped frames if they are."""
         now = self.clock.monotonic()
-        if not self.beat.current(now) or self.state not in FRAMES:
-            return
         if self.state == "playing":
             self.emit(Event.CONTENT_PLAYING, self.content_props())
         else:
             self._ad_heartbeat(now)
         if self.quality.drops_due(now) and self.first_frame:
             self.emit_quality(now)
-        self.beat.again(self.clock, self.beat.due(now) + self.interval, self._wake())
 
     def quartile(self) -> None:
-        """The quartile timer fired: the quartiles fallen due by the clock."""
+        """The quartiles fallen due by the clock (the player reports no ad time)."""
         now = self.clock.monotonic()
-        if not self.quartile_timer.current(now) or self.state != "ad_playing":
-            return
         self.xy.report_ad(self.ad_now(now), now)
-        self.quartile_timer.timer = None
         self.ad_playing(self.ads.by_clock(self.xy.ad_pos, now))
-        self._schedule_quartile(now)
+
+    def quartile_due(self, now: float) -> float | None:
+        """When the next quartile falls due by the clock, or None (none left, or reported)."""
+        if self.ads.reported or self.state != "ad_playing":
+            return None
+        threshold = self.ads.quartiles.next_threshold()
+        if threshold is None:
+            return None
+        return now + max(0.0, threshold - self.xy.ad_pos)
 
     # ------------------------------------------------------------------ properties
 

@@ -316,7 +316,7 @@ class Session:
             return
         if core.state == "ad_buffering" and core.xy.ad_pos > before:
             self._driver.fire("frames", "ad_time_update")  # the ad's frames advance again
-        self._driver.run(core.ad_reported)
+        self._driver.ad_time()
 
     @_callback
     def ad_skipped(self) -> None:
