@@ -18,22 +18,54 @@ the playback and its units.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from playhead._dispatch import DISPATCH
 from playhead._logging import get_logger
-from playhead.errors import CallbackError
+from playhead.arguments import Refused, accept
+from playhead.errors import CallbackError, ConfigurationError
 from playhead.machine import AD_STATES, IDLE_STATES, MachineError
 from playhead.playback import FRAMES, Playback
 from playhead.windows import NO_HOLD, NO_IDLE_WATCH, NO_TICKER, Hold, IdleWatch, Ticker, Wake
 
-__all__ = ["Driver"]
+__all__ = ["Driver", "callback"]
 
 log = get_logger("playhead.session")
 
 _Events = list[tuple[str, dict[str, Any]]]
+_F = TypeVar("_F", bound=Callable[..., None])
+
+
+def callback(method: _F) -> _F:
+    """Run a raw callback under the session lock; never let an exception reach the player.
+
+    A callback that refuses (:class:`~playhead.arguments.Refused`) is logged, counted and
+    ignored; a bug of ours is logged as ``callback_failed``; only ``strict`` mode raises.
+    """
+    name = method.__name__
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> None:
+        driver = self._driver
+        try:
+            with driver.lock:
+                try:
+                    if driver.hold.trigger is not None:
+                        driver.settle(name)
+                    method(self, *args, **kwargs)
+                except Refused as refused:
+                    driver.ignore(name, refused.reason, quiet=refused.quiet)
+                except ConfigurationError as exc:  # metadata of the wrong type
+                    driver.ignore(name, str(exc))
+        except CallbackError:
+            raise
+        except Exception as exc:  # a bug of ours must not kill the player's thread
+            driver.failed(name, exc)
+
+    return wrapper  # type: ignore[return-value]
 
 
 class Driver:
@@ -217,6 +249,35 @@ class Driver:
             return False
         xy.report_ad(checked, self.core.clock.monotonic())
         return True
+
+    def time_update(self, position: float) -> None:
+        """A time update the session's fast path did not take (not playing, or odd input)."""
+        core = self.core
+        state = core.state
+        if core.in_ad_frame():
+            # Players go on reporting the content's time under an ad: routine, not a warning.
+            raise Refused("the content playhead is frozen during an ad", quiet=True)
+        if state == "ended":
+            raise Refused("the session has ended")
+        checked = accept(core.xy.check(position))
+        if state == "seeking":
+            if self.hold.trigger is None:  # after the landing, the landing stands
+                core.seek.target = checked
+            return
+        moved = checked > core.xy.pos
+        core.xy.report(checked, core.clock.monotonic())
+        if moved and state == "buffering":  # frames advance again, said or not (Snowplow)
+            self.fire("frames", "time_update")
+
+    def request(self, call: str) -> None:
+        """Playback was requested (or is implied by frames): startup time counts from now."""
+        self.core.play_at = self.core.clock.monotonic()
+        self.fire("request_play", call)
+
+    def restart(self, call: str) -> None:
+        """Playback goes on after the idle end: a new session starts from idle."""
+        self.fire("restart", call)
+        self.idle.idled = False
 
     # ------------------------------------------------------------------ held triggers
 

@@ -6,11 +6,14 @@ It answers what the ad events carry and which quartiles are due; the session emi
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from playhead.errors import ConfigurationError
 from playhead.model import AD_TYPES, Ad, AdBreak
 from playhead.quartiles import Quartiles
+
+if TYPE_CHECKING:
+    from playhead.playlist import Playlist
 
 __all__ = ["NO_ADS", "AdCursor", "ad_metadata_problem"]
 
@@ -76,6 +79,24 @@ class AdCursor:
     def open(self, brk: AdBreak) -> None:
         self.brk = brk
         self.count = 0
+
+    def enter(
+        self,
+        brk: AdBreak | None,
+        metadata: Mapping[str, Any],
+        playlist: Playlist,
+        nothing_finished: bool,
+    ) -> None:
+        """Open ``brk`` (an ``ad_break_start()``), or for an ``ad_start()`` (``brk`` None,
+        the ad's ``metadata``) stay in the open break or open the one it implies."""
+        if brk is None:
+            if self.brk is not None:  # an ad_start() within an open break
+                return
+            brk = playlist.implied_break(metadata, nothing_finished)
+        elif self.brk is not None:  # a new break while one is open
+            self.close()
+        self.open(brk)
+        playlist.break_played(brk.pod_id)
 
     def close(self) -> None:
         self.brk = None
@@ -166,6 +187,18 @@ class AdCursor:
             props["pod_length"] = self.pod_length
         props["position"] = position
         return props
+
+    def playing_props(
+        self, session_id: str, position: int, due: list[int] | list[int | None]
+    ) -> list[dict[str, Any]]:
+        """The properties of each Video Ad Playing that is ``due`` (a quartile, or None)."""
+        events = []
+        for quartile in due:
+            props = self.event_props(session_id, position)
+            if quartile is not None:
+                props["quartile"] = quartile
+            events.append(props)
+        return events
 
     def add_playback_ids(self, props: dict[str, Any]) -> None:
         """Playback events during an ad name it: ``ad_asset_id``, ``ad_pod_id``, ``ad_type``."""

@@ -1,21 +1,14 @@
 """Playback: the model the rule table drives, without I/O. It returns events; it never sends.
 
 :mod:`playhead.machine` names guards and actions; this is the object they run on. It holds the
-session's state and units and answers the guards; each action updates the units and puts the
-events it derives in :attr:`Playback.out` as ``(event, properties)`` pairs, in order. The
-:class:`~playhead.session.Session` around it takes the player's callbacks, fires the triggers,
-and sends what comes out (building payloads, delivering, logging): the split of a sans-I/O
-core and its driver, as in ``transports/_engine.py``.
-
-The units it drives:
-
-- :class:`~playhead.playlist.Playlist`: items, breaks, the current item, the total length;
-- :class:`~playhead.frames.Playheads`: the content and ad playheads, carried forward at the rate;
-- :class:`~playhead.ads.AdCursor`: the open break, the ad, its pod position and quartiles;
-- :class:`~playhead.seek.Seek`, :mod:`~playhead.openends` (what a cut-in left open),
-  :class:`~playhead.windows.Ticker` (heartbeat and quartile timers);
-- :class:`~playhead.properties.PlaybackProperties`, :class:`~playhead.quality.QualityState`,
-  :class:`~playhead.stats.SessionStats`.
+session's state and units (:class:`~playhead.playlist.Playlist`,
+:class:`~playhead.frames.Playheads`, :class:`~playhead.ads.AdCursor`,
+:class:`~playhead.seek.Seek`, :mod:`~playhead.openends`, properties, quality and stats) and
+answers the guards; each action updates the units and puts the events it derives in
+:attr:`Playback.out` as ``(event, properties)`` pairs, in order. The session's
+:class:`~playhead._driver.Driver` fires the triggers, sends what comes out and runs the timers
+(``frames_at`` and :meth:`Playback.quartile_due` say what is due): a sans-I/O core and its
+driver, as in ``transports/_engine.py``.
 """
 
 from __future__ import annotations
@@ -49,8 +42,7 @@ class Playback:
     """One session's state, units and rules: what the rule table reads and updates.
 
     ``state`` and ``session_id`` are the session's. ``out`` is the list the events of the
-    trigger being run go to (None between triggers: the session gives one per trigger).
-    ``wake`` is the session's weak handle, given by the session before frames can start.
+    trigger being run go to (None between triggers: the driver gives one per trigger).
     """
 
     __slots__ = (
@@ -309,18 +301,12 @@ class Playback:
     def _open_break(self) -> None:
         if self.ads is NO_ADS:
             self.ads = AdCursor()
-        ads, playlist = self.ads, self.list
-        brk = self.next if isinstance(self.next, AdBreak) else None
-        if brk is None and ads.brk is not None:  # ad_start() within an open break
-            return
-        if brk is not None and ads.brk is not None:  # a new break while one is open
-            ads.close()
-        if brk is None:  # ad_start() without ad_break_start(): a break is implied
-            brk = playlist.implied_break(self.next[1], self.xy.finished == 0)
+        brk, pending = self.next, None
+        if not isinstance(brk, AdBreak):  # an ad_start(): its (asset_id, metadata)
+            brk, pending = None, brk
         else:
             self.next = None
-        ads.open(brk)
-        playlist.break_played(brk.pod_id)
+        self.ads.enter(brk, pending[1] if pending else {}, self.list, self.xy.finished == 0)
 
     def _setup_ad(self) -> None:
         asset_id, metadata = self.next
@@ -367,10 +353,7 @@ class Playback:
 
     def ad_playing(self, due: list[int] | list[int | None]) -> None:
         """The Video Ad Playing events the cursor says are due (None: without a quartile)."""
-        for quartile in due:
-            props = self.ad_props()
-            if quartile is not None:
-                props["quartile"] = quartile
+        for props in self.ads.playing_props(self.session_id, seconds(self.ad_now()), due):
             self.emit(Event.AD_PLAYING, props)
 
     def _ad_heartbeat(self, now: float) -> None:

@@ -16,7 +16,6 @@ heartbeats fire on the scheduler thread; one lock per session serialises them.
 from __future__ import annotations
 
 import contextlib
-import functools
 import inspect
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -24,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from playhead._driver import Driver
+from playhead._driver import Driver, callback
 from playhead.ads import ad_metadata_problem
 from playhead.arguments import Refused, accept, identifier, quality_readings, volume
 from playhead.arguments import length as item_length
@@ -50,35 +49,6 @@ _Events = list[tuple[str, dict[str, Any]]]
 #: ``ended()`` (the HTML5 order): it is held this long (seconds) to see whether the end follows.
 _END_SLACK = 0.5
 _END_HOLD = 1.0
-
-
-def _callback(method: _F) -> _F:
-    """Run a raw callback under the session lock; never let an exception reach the player.
-
-    A callback that refuses (:class:`~playhead.arguments.Refused`) is logged, counted and
-    ignored; a bug of ours is logged as ``callback_failed``; only ``strict`` mode raises.
-    """
-    name = method.__name__
-
-    @functools.wraps(method)
-    def wrapper(self: Session, *args: Any, **kwargs: Any) -> None:
-        driver = self._driver
-        try:
-            with driver.lock:
-                try:
-                    if driver.hold.trigger is not None:
-                        driver.settle(name)
-                    method(self, *args, **kwargs)
-                except Refused as refused:
-                    driver.ignore(name, refused.reason, quiet=refused.quiet)
-                except ConfigurationError as exc:  # metadata of the wrong type
-                    driver.ignore(name, str(exc))
-        except CallbackError:
-            raise
-        except Exception as exc:  # a bug of ours must not kill the player's thread
-            driver.failed(name, exc)
-
-    return wrapper  # type: ignore[return-value]
 
 
 class Session:
@@ -157,23 +127,23 @@ class Session:
 
     # ------------------------------------------------------------------ raw callbacks
 
-    @_callback
+    @callback
     def play(self) -> None:
         """Playback was requested (the viewer pressed play, or autoplay began)."""
         if self._driver.idle.idled:
-            self._restart("play")
+            self._driver.restart("play")
         if self._core.state != "idle":
             raise Refused("playback was already requested", quiet=True)
-        self._request("play")
+        self._driver.request("play")
 
-    @_callback
+    @callback
     def playing(self, position: float | None = None) -> None:
         """Frames are advancing: the first frame, or after a pause, a stall or a seek."""
         if self._driver.idle.idled:
-            self._restart("playing")
+            self._driver.restart("playing")
         core = self._core
         if core.state == "idle":  # autoplay without play(): the request is implicit
-            self._request("playing")
+            self._driver.request("playing")
         state = core.state
         if position is not None:
             if core.in_ad_frame():
@@ -195,7 +165,7 @@ class Session:
         finally:
             core.seek.landing = None
 
-    @_callback
+    @callback
     def pause(self, position: float | None = None) -> None:
         """The viewer paused (content or ad)."""
         if position is not None:
@@ -225,7 +195,7 @@ class Session:
                     xy.pos_at = core.clock.monotonic()
                     return
                 try:
-                    self._time_update(position)
+                    self._driver.time_update(position)
                 except Refused as refused:
                     self._driver.ignore("time_update", refused.reason, quiet=refused.quiet)
         except CallbackError:
@@ -233,7 +203,7 @@ class Session:
         except Exception as exc:
             self._driver.failed("time_update", exc)
 
-    @_callback
+    @callback
     def waiting(self, position: float | None = None) -> None:
         """Playback stalled for want of data."""
         if position is not None:
@@ -242,7 +212,7 @@ class Session:
             raise Refused("already stalled", quiet=True)
         self._driver.fire("stall", "waiting")
 
-    @_callback
+    @callback
     def seeking(self, to: float, position: float | None = None) -> None:
         """A seek to ``to`` (content seconds) began; ``position`` is where it started from."""
         core = self._core
@@ -257,7 +227,7 @@ class Session:
             core.xy.pos = target  # a bookmark: where the first frame will be
         self._driver.fire("seek_start", "seeking")
 
-    @_callback
+    @callback
     def seeked(self, position: float | None = None) -> None:
         """The seek landed (at ``position``, or at its target when not given)."""
         core = self._core
@@ -272,7 +242,7 @@ class Session:
         else:
             self._driver.fire("seek_end", "seeked")
 
-    @_callback
+    @callback
     def ended(self) -> None:
         """The current content item reached its end."""
         core = self._core
@@ -281,14 +251,14 @@ class Session:
             core.xy.pos = float(item.total_length)
         self._driver.fire("content_end", "ended")
 
-    @_callback
+    @callback
     def content_start(self, asset_id: str, **metadata: Any) -> None:
         """The next item of a playlist is loading (a declared one, or a new one)."""
         core = self._core
         core.next = core.list.resolve_content(identifier("asset_id", asset_id), metadata)
         self._driver.fire("switch_item", "content_start")
 
-    @_callback
+    @callback
     def ad_break_start(self, pod_id: str, **metadata: Any) -> None:
         """An ad break (pod) begins: a declared one, or one inserted on the fly."""
         core = self._core
@@ -296,7 +266,7 @@ class Session:
         core.next = core.list.resolve_break(pod_id, metadata, core.xy.finished == 0)
         self._driver.fire("break_start", "ad_break_start")
 
-    @_callback
+    @callback
     def ad_start(self, asset_id: str, **metadata: Any) -> None:
         """An ad begins playing (declared in the current break, or inserted dynamically)."""
         problem = ad_metadata_problem(identifier("asset_id", asset_id), metadata)
@@ -305,7 +275,7 @@ class Session:
         self._core.next = (asset_id, metadata)
         self._driver.fire("ad_begin", "ad_start")
 
-    @_callback
+    @callback
     def ad_time_update(self, position: float) -> None:
         """The ad playhead moved (seconds into the current ad)."""
         core = self._core
@@ -318,22 +288,22 @@ class Session:
             self._driver.fire("frames", "ad_time_update")  # the ad's frames advance again
         self._driver.ad_time()
 
-    @_callback
+    @callback
     def ad_skipped(self) -> None:
         """The viewer skipped the current ad: no further quartiles, no Ad Completed."""
         self._driver.fire("ad_skip", "ad_skipped")
 
-    @_callback
+    @callback
     def ad_end(self) -> None:
         """The current ad played to its end."""
         self._driver.fire("ad_finish", "ad_end")
 
-    @_callback
+    @callback
     def ad_break_end(self) -> None:
         """The ad break is over; content resumes when its frames advance."""
         self._driver.fire("break_end", "ad_break_end")
 
-    @_callback
+    @callback
     def quality(
         self,
         bitrate: float | None = None,
@@ -351,12 +321,12 @@ class Session:
         if core.quality.update(now, *values) and core.state != "idle":
             self._driver.run(lambda: core.emit_quality(now))
 
-    @_callback
+    @callback
     def volume(self, sound: float) -> None:
         """The volume changed, 0-100 (adapters convert their player's scale)."""
         self._core.props.sound = accept(volume(sound))
 
-    @_callback
+    @callback
     def rate_change(self, rate: float) -> None:
         """The playback rate changed (HTML5 ``ratechange``): 1.0 is normal speed, 2.0 double.
 
@@ -368,12 +338,12 @@ class Session:
         core.freeze(core.clock.monotonic())  # the time so far went at the old rate
         core.xy.rate = checked
 
-    @_callback
+    @callback
     def fullscreen(self, on: bool) -> None:
         """Fullscreen was switched on or off."""
         self._core.props.full_screen = bool(on)
 
-    @_callback
+    @callback
     def interrupt(self, method: str | None = None) -> None:
         """Playback stopped without the viewer asking (a call, device lock, background...)."""
         core = self._core
@@ -382,7 +352,7 @@ class Session:
             raise Refused("already interrupted", quiet=True)
         self._driver.fire("interrupt", "interrupt")
 
-    @_callback
+    @callback
     def exit(self, position: float | None = None) -> None:
         """The viewer left. Exited, or Playback Completed when all content was seen."""
         if self._core.state == "ended":
@@ -391,7 +361,7 @@ class Session:
             self._driver.report(position, "exit")
         self._driver.fire("leave", "exit")
 
-    @_callback
+    @callback
     def duration_change(self, length: float) -> None:
         """The player learnt the current item's length (HTML5 ``durationchange``).
 
@@ -446,35 +416,6 @@ class Session:
     @property
     def livestream(self) -> bool:
         return self._core.list.live
-
-    # ------------------------------------------------------------------ helpers
-
-    def _time_update(self, position: float) -> None:
-        core = self._core
-        state = core.state
-        if core.in_ad_frame():
-            # Players go on reporting the content's time under an ad: routine, not a warning.
-            raise Refused("the content playhead is frozen during an ad", quiet=True)
-        if state == "ended":
-            raise Refused("the session has ended")
-        checked = accept(core.xy.check(position))
-        if state == "seeking":
-            if self._driver.hold.trigger is None:  # after the landing, the landing stands
-                core.seek.target = checked
-            return
-        moved = checked > core.xy.pos
-        core.xy.report(checked, core.clock.monotonic())
-        if moved and state == "buffering":  # frames advance again, said or not (Snowplow)
-            self._driver.fire("frames", "time_update")
-
-    def _request(self, call: str) -> None:
-        self._core.play_at = self._core.clock.monotonic()
-        self._driver.fire("request_play", call)
-
-    def _restart(self, call: str) -> None:
-        """Playback goes on after the idle end: a new session starts from idle."""
-        self._driver.fire("restart", call)
-        self._driver.idle.idled = False
 
 
 def _parameters(name: str) -> tuple[str, ...]:
