@@ -127,7 +127,8 @@ class Driver:
         if core.frames_at is not None or new not in FRAMES:
             self._frames(new)
         if new != old:
-            core.moved(old, now)
+            core.stats.add_time(old, now - core.since)
+            core.since = now
             self._windows(old, new, now)
         return True
 

@@ -167,6 +167,12 @@ class AdCursor:
             return []
         return self.crossed(position + _AT, now)
 
+    def quartile_due(self, now: float, position: float) -> float | None:
+        """When the next quartile falls due by the clock from ``position`` at ``now``, or None
+        (none left, or the player reports the ad's time)."""
+        threshold = None if self.reported else self.quartiles.next_threshold()
+        return None if threshold is None else now + max(0.0, threshold - position)
+
     def completed(self, now: float) -> list[int]:
         """Quartiles the ad never reported before its end: all are crossed when it completes."""
         rest = self.quartiles.remaining()

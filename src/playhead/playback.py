@@ -139,11 +139,6 @@ class Playback:
             self.seek = Seek()
         return self.seek
 
-    def moved(self, old: str, now: float) -> None:
-        """After a transition from ``old``: account the time spent in it."""
-        self.stats.add_time(old, now - self.since)
-        self.since = now
-
     # ------------------------------------------------------------------ guards
 
     def _in_ad(self) -> bool:
@@ -180,16 +175,8 @@ class Playback:
 
     def _emit_resumed(self) -> None:
         self.emit(Event.RESUMED, self.playback_props())
-        self._heartbeat_now()
-
-    def _heartbeat_now(self) -> None:
-        """A heartbeat at the instant playback resumes (Segment's Video Spec, "Resuming")."""
-        if self.interval <= 0:
-            return
-        if self.state == "playing":
-            self.emit(Event.CONTENT_PLAYING, self.content_props())
-        elif self.state == "ad_playing":
-            self._ad_heartbeat(self.clock.monotonic())
+        if self.interval > 0 and self.state in FRAMES:
+            self._beat()  # a heartbeat at once (Segment's Video Spec, "Resuming playback")
 
     def _emit_resumed_after_seek(self) -> None:
         if self.seek.resumes():
@@ -356,11 +343,6 @@ class Playback:
         for props in self.ads.playing_props(self.session_id, seconds(self.ad_now()), due):
             self.emit(Event.AD_PLAYING, props)
 
-    def _ad_heartbeat(self, now: float) -> None:
-        xy = self.xy
-        xy.report_ad(self.ad_now(now), now)
-        self.ad_playing(self.ads.heartbeat(xy.ad_pos, now))
-
     def ad_reported(self) -> None:
         """The player reported the ad's time: quartiles follow it, not the clock."""
         ads = self.ads
@@ -368,13 +350,11 @@ class Playback:
         self.ad_playing(ads.crossed(self.xy.ad_pos, self.clock.monotonic()))
 
     def emit_quality(self, now: float) -> None:
-        props: dict[str, Any] = {"session_id": self.session_id}
-        props.update(self.quality.reported(now))
+        startup = None  # the startup time rides on the first quality event after it is known
         if self.first_frame and not self.startup_reported:
             self.startup_reported = True
-            if self.stats.startup_time is not None:
-                props["startupTime"] = self.stats.startup_time
-        self.emit(Event.QUALITY_UPDATED, props)
+            startup = self.stats.startup_time
+        self.emit(Event.QUALITY_UPDATED, self.quality.event_props(self.session_id, now, startup))
 
     # ------------------------------------------------------------------ frames and what is due
 
@@ -398,8 +378,8 @@ class Playback:
         if not self.list.started:  # the first frame of an item: no heartbeat at it
             self.list.started = True
             self.emit(Event.CONTENT_STARTED, self.content_props())
-        elif resumed:
-            self._heartbeat_now()
+        elif resumed and self.interval > 0:
+            self._beat()
 
     def _ad_frames(self) -> None:
         now = self.clock.monotonic()
@@ -408,13 +388,18 @@ class Playback:
 
     def heartbeat(self) -> None:
         """A heartbeat is due: Video Content (or Ad) Playing, and dropped frames if they are."""
+        self._beat()
         now = self.clock.monotonic()
+        if self.quality.drops_due(now) and self.first_frame:
+            self.emit_quality(now)
+
+    def _beat(self) -> None:
         if self.state == "playing":
             self.emit(Event.CONTENT_PLAYING, self.content_props())
         else:
-            self._ad_heartbeat(now)
-        if self.quality.drops_due(now) and self.first_frame:
-            self.emit_quality(now)
+            now = self.clock.monotonic()
+            self.xy.report_ad(self.ad_now(now), now)
+            self.ad_playing(self.ads.heartbeat(self.xy.ad_pos, now))
 
     def quartile(self) -> None:
         """The quartiles fallen due by the clock (the player reports no ad time)."""
@@ -424,12 +409,9 @@ class Playback:
 
     def quartile_due(self, now: float) -> float | None:
         """When the next quartile falls due by the clock, or None (none left, or reported)."""
-        if self.ads.reported or self.state != "ad_playing":
+        if self.state != "ad_playing":
             return None
-        threshold = self.ads.quartiles.next_threshold()
-        if threshold is None:
-            return None
-        return now + max(0.0, threshold - self.xy.ad_pos)
+        return self.ads.quartile_due(now, self.xy.ad_pos)
 
     # ------------------------------------------------------------------ properties
 

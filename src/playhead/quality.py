@@ -57,6 +57,15 @@ class QualityState:
             and now - self._last_drop_report >= self._throttle
         )
 
+    def event_props(self, session_id: str, now: float, startup: int | None) -> dict[str, Any]:
+        """Video Quality Updated's properties (``startupTime`` when ``startup`` is given);
+        the current values are marked reported."""
+        props: dict[str, Any] = {"session_id": session_id}
+        props.update(self.reported(now))
+        if startup is not None:
+            props["startupTime"] = startup
+        return props
+
     def reported(self, now: float) -> dict[str, Any]:
         """Mark the current values reported; return them as event properties."""
         props: dict[str, Any] = {}

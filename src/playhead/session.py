@@ -2,10 +2,8 @@
 
 The session is glue. It checks what the player reports, updates the units of its
 :class:`~playhead.playback.Playback` (the model the rule table in :mod:`playhead.machine`
-drives), fires a trigger when something changed, and sends the events the trigger derived:
-it builds their payloads, delivers them through the tracker, and logs. It also owns the
-windows that change what a callback means (:class:`~playhead.windows.Hold`: a held
-``seeked()`` or end-of-content pause; :class:`~playhead.windows.IdleWatch`: the idle end).
+drives) and has its :class:`~playhead._driver.Driver` fire the trigger, send the events the
+trigger derived and log what was refused.
 
 Every public method is a raw callback from a player. None of them raises into the caller (unless
 the tracker is ``strict``): a callback that makes no sense is logged under ``callback_ignored``,
@@ -18,8 +16,8 @@ from __future__ import annotations
 import contextlib
 import inspect
 import sys
-from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -41,9 +39,6 @@ if TYPE_CHECKING:
     from playhead.tracker import Tracker
 
 __all__ = ["RAW_CALLBACKS", "Session"]
-
-_F = TypeVar("_F", bound=Callable[..., None])
-_Events = list[tuple[str, dict[str, Any]]]
 
 #: A pause this close to the end of the content may be the player's own pause before
 #: ``ended()`` (the HTML5 order): it is held this long (seconds) to see whether the end follows.
