@@ -24,7 +24,7 @@ from typing import Any
 from _timing import arguments, goal
 
 import playhead
-import playhead.clock
+import playhead._scheduler
 from playhead import Content
 
 
@@ -72,22 +72,22 @@ def heartbeats_at_scale(
     time.sleep(max(0.0, ramp_start + interval - time.monotonic()) + interval)
 
     lateness: list[float] = []
-    original = playhead.clock._run
+    original = playhead._scheduler.run
     measuring = [True]
 
-    def timed_run(timer: playhead.clock.Timer) -> None:
+    def timed_run(timer: playhead._scheduler.Timer) -> None:
         if measuring[0]:
             lateness.append((time.monotonic() - timer.due) * 1000)
         original(timer)
 
-    playhead.clock._run = timed_run  # the scheduler looks it up on every timer
+    playhead._scheduler.run = timed_run  # the scheduler looks it up on every timer
     beats_before = transport.counts["Video Content Playing"]
     cpu_start, wall_start = time.process_time(), time.monotonic()
     time.sleep(seconds)
     cpu, wall = time.process_time() - cpu_start, time.monotonic() - wall_start
     measuring[0] = False
     beats = transport.counts["Video Content Playing"] - beats_before
-    playhead.clock._run = original
+    playhead._scheduler.run = original
     for session in sessions:
         session.exit()
     return cpu / wall, lateness, beats, ramp
