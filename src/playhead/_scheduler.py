@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import operator
 import os
 import threading
 import time
@@ -70,8 +71,7 @@ def run(timer: Timer) -> None:
         log.exception("timer_failed")
 
 
-def _due(timer: Timer) -> float:
-    return timer.due
+_due = operator.attrgetter("due")
 
 
 class _TimerWheel:
@@ -108,6 +108,22 @@ class _TimerWheel:
             bucket.append(timer)
         self._count += 1
         return key * self._slot
+
+    def push_all(self, timers: list[Timer]) -> None:
+        """``push`` each of ``timers`` (a batch's re-armed heartbeats: one call, not one each)."""
+        if self.cancelled > 64 and self.cancelled * 2 > self._count:
+            self._rebuild()
+        buckets, slot = self._buckets, self._slot
+        for timer in timers:
+            timer._heap = self
+            key = int(timer.due / slot) + 1
+            bucket = buckets.get(key)
+            if bucket is None:
+                buckets[key] = [timer]
+                heapq.heappush(self._slots, key)
+            else:
+                bucket.append(timer)
+        self._count += len(timers)
 
     def _rebuild(self) -> None:
         buckets = {}
@@ -223,9 +239,7 @@ class _Scheduler:
         while True:
             with self._lock:
                 if rearmed:  # awake: no notify needed, the wheel is read next
-                    push = self._timers.push
-                    for timer in rearmed:
-                        push(timer)
+                    self._timers.push_all(rearmed)
                     rearmed.clear()
                 now = time.monotonic()
                 self._timers.pop_all_due(now, due_now)
@@ -249,8 +263,7 @@ class _Scheduler:
         self._thread = None
         self._wakes_at = math.inf
         self._running = 0
-        for timer in self._rearmed:  # forked from a timer's callback: keep its re-arms
-            self._timers.push(timer)
+        self._timers.push_all(self._rearmed)  # forked from a timer's callback: keep its re-arms
         self._rearmed.clear()
 
 
