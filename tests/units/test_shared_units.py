@@ -49,9 +49,9 @@ def test_items_without_extras_share_one_read_only_extra() -> None:
     other = playhead.Content.from_dict({"asset_id": "c2"})
     assert plain.extra is other.extra  # one shared empty extra, not a dict per item
     with pytest.raises(TypeError, match="read-only"):
-        plain.extra["genre"] = "drama"  # type: ignore[index]
+        plain.extra["tier"] = "gold"
     assert other.extra == {}
-    richer = plain.with_metadata(genre="drama")
-    assert richer.extra == {"genre": "drama"}
+    richer = plain.with_metadata(tier="gold")
+    assert richer.extra == {"tier": "gold"}
     assert plain.extra == {}
     assert richer.extra is not plain.extra
