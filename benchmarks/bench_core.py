@@ -311,17 +311,21 @@ def memory_per_playing_session(count: int) -> float:
     return (after - before - 8 * count) / count  # less the list slot that holds each one
 
 
-def creation_as_sessions_grow(levels: list[int]) -> dict[int, float]:
+def creation_as_sessions_grow(levels: list[int], *, freeze: bool = False) -> dict[int, float]:
     """us to create one session (with its Content) when ``level`` playing sessions exist.
 
     Each level creates a quarter of its count more (at least 1,000): CPython's collector runs a
     full collection when a quarter more objects have survived, so the chunk carries its share.
+    ``freeze``: what an application with that many sessions can do, ``gc.freeze()`` once the
+    sessions have started (the collector then leaves them out of its full collections).
     """
     tracker = scale_tracker()
     sessions: list[Any] = []
     figures: dict[int, float] = {}
     for level in levels:
         start_sessions(tracker, level - len(sessions), sessions)
+        if freeze:
+            gc.freeze()
         made: list[Any] = []
         chunk = max(1_000, level // 4)
         start = time.perf_counter()
@@ -329,6 +333,8 @@ def creation_as_sessions_grow(levels: list[int]) -> dict[int, float]:
             made.append(tracker.session(content=[Content(asset_id=f"n{i}", total_length=600)]))
         figures[level] = (time.perf_counter() - start) / chunk * 1e6
         del made
+    if freeze:
+        gc.unfreeze()
     end_sessions(sessions)
     return figures
 
@@ -454,9 +460,14 @@ def main() -> int:
             )
         )
     levels = [100, 500, 1_000] if quick else [100, 10_000, 100_000]
-    growth_rounds = 1 if quick else 2
-    runs = [creation_as_sessions_grow(levels) for _ in range(growth_rounds)]
+    growth_rounds = 1 if quick else 3
+    runs: list[dict[int, float]] = []
+    frozen: list[dict[int, float]] = []
+    for _ in range(growth_rounds):  # interleaved: the collector as it is, then frozen
+        runs.append(creation_as_sessions_grow(levels))
+        frozen.append(creation_as_sessions_grow(levels, freeze=True))
     ratios = [run[levels[-1]] / run[levels[0]] for run in runs]
+    frozen_ratios = [run[levels[-1]] / run[levels[0]] for run in frozen]
     print(
         goal(
             "3 session creation as sessions grow",
@@ -468,6 +479,15 @@ def main() -> int:
             spread(ratios)[1] <= 1.5,
             ratio_text(ratios, f"{levels[-1]:,} / {levels[0]}:"),
         )
+    )
+    print(
+        "  (an application's option) the same with gc.freeze() once the sessions have started: "
+        + ", ".join(
+            f"{statistics.median(run[level] for run in frozen):.1f} us at {level:,}"
+            for level in levels
+        )
+        + "; "
+        + ratio_text(frozen_ratios, f"{levels[-1]:,} / {levels[0]}:")
     )
 
     import_rounds = 1 if quick else 9

@@ -11,7 +11,8 @@ import pytest
 
 import playhead
 from playhead import Content
-from playhead.clock import COALESCE, Timer, _Scheduler, _TimerHeap, _TimerWheel, call_again
+from playhead._scheduler import COALESCE, Timer, _Scheduler, _TimerWheel
+from playhead.clock import _TimerHeap, call_again
 from tests.conftest import assert_all_valid
 
 EP = Content(asset_id="c1", total_length=600)
@@ -258,3 +259,43 @@ def test_a_real_clock_timer_is_re_armed_only_once_it_has_run() -> None:
     again = threading.Event()
     assert call_again(clock, timer, time.monotonic() + 0.01, again.set) is timer
     assert again.wait(5)
+
+
+def test_a_timer_re_armed_by_its_own_callback_runs_again_and_can_be_cancelled() -> None:
+    scheduler = _Scheduler()  # its own thread: the batch and its re-arms are this test's
+    fired: list[float] = []
+    done = threading.Event()
+    holder: list[Timer] = []
+
+    def beat() -> None:
+        fired.append(time.monotonic())
+        if len(fired) < 3:
+            holder[0] = scheduler.rearm(holder[0], holder[0].due + 0.02, beat)
+        else:
+            done.set()
+
+    holder.append(scheduler.call_at(time.monotonic() + 0.01, beat))
+    first = holder[0]
+    assert scheduler._thread is not None
+    scheduler._thread.name = "test-scheduler"
+    assert done.wait(5)
+    assert len(fired) == 3
+    assert holder[0] is first  # the same Timer every beat, re-armed on the scheduler thread
+
+    cancelled: list[Timer] = []
+
+    def rearm_then_cancel() -> None:
+        timer = scheduler.rearm(cancelled[0], time.monotonic() + 0.02, lambda: fired.append(0))
+        timer.cancel()  # before the batch's re-armed timers go back into the wheel
+        done.set()
+
+    done.clear()
+    cancelled.append(scheduler.call_at(time.monotonic() + 0.01, rearm_then_cancel))
+    assert done.wait(5)
+    time.sleep(0.1)
+    assert 0 not in fired  # cancelled while set aside: it never ran
+    deadline = time.monotonic() + 5
+    while scheduler._timers.size and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert scheduler._timers.size == 0
+    assert scheduler._timers.cancelled == 0  # its cancellation was counted, then settled

@@ -115,12 +115,13 @@ class PayloadFactory:
         self, event: str, properties: dict[str, Any], at: float | None = None
     ) -> dict[str, Any]:
         """The payload of ``event``; ``at`` (epoch seconds) when it happened earlier than now."""
+        prefix, counter = _sequence  # message_id(), inline: a heartbeat is mostly calls
         payload: dict[str, Any] = {
             "type": "track",
             "event": event,
             self._id_key: self._id_value,
             "properties": properties,
-            "messageId": message_id(),
+            "messageId": f"{prefix}{next(counter) & _COUNTER_MASK:012x}",
             "timestamp": format_timestamp(self._clock.now() if at is None else at),
             "context": self._context,
         }

@@ -196,40 +196,43 @@ class Timed(Protocol):
     def _on_idle_timeout(self) -> None: ...
 
 
-class Wake:
+class Wake(weakref.ref[Timed]):
     """What a session's timers hold: a weak reference, so no timer keeps a session alive.
 
     One per session, made when it first needs a timer. It is the heartbeat callback itself, so
     a heartbeat re-arm allocates nothing; the rarer timers call its other methods. A session
     that the application dropped is collected (and ends with Exited) instead of living on
-    through its timers.
+    through its timers. It IS the weak reference (a subclass with no fields of its own): one
+    object per session, not a holder and its reference, for the memory and for the garbage
+    collector, which walks every one of them.
     """
 
-    __slots__ = ("_owner",)
-
-    def __init__(self, owner: Timed) -> None:
-        self._owner = weakref.ref(owner)
+    __slots__ = ()
 
     def owner(self) -> Timed | None:
         """The session, or None once it has been collected."""
-        return self._owner()
+        return _referent(self)
 
     def __call__(self) -> None:
-        owner = self._owner()
+        owner = _referent(self)
         if owner is not None:
             owner._on_heartbeat()
 
     def quartile(self) -> None:
-        owner = self._owner()
+        owner = _referent(self)
         if owner is not None:
             owner._on_quartile()
 
     def hold(self) -> None:
-        owner = self._owner()
+        owner = _referent(self)
         if owner is not None:
             owner._on_hold_timeout()
 
     def idle(self) -> None:
-        owner = self._owner()
+        owner = _referent(self)
         if owner is not None:
             owner._on_idle_timeout()
+
+
+# The reference's own call, which the subclass's __call__ (the heartbeat) overrides.
+_referent: Callable[[Wake], Timed | None] = weakref.ref.__call__

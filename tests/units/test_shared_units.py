@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import playhead
 from playhead.ads import NO_ADS
 from playhead.quality import NO_QUALITY
@@ -40,3 +42,16 @@ def test_a_session_with_ads_quality_holds_and_pauses_leaves_the_shared_units_alo
     assert untouched._core.quality is NO_QUALITY
     assert untouched._driver.hold is NO_HOLD
     assert untouched._driver.idle is NO_IDLE_WATCH
+
+
+def test_items_without_extras_share_one_read_only_extra() -> None:
+    plain = playhead.Content(asset_id="c1", total_length=600)
+    other = playhead.Content.from_dict({"asset_id": "c2"})
+    assert plain.extra is other.extra  # one shared empty extra, not a dict per item
+    with pytest.raises(TypeError, match="read-only"):
+        plain.extra["tier"] = "gold"
+    assert other.extra == {}
+    richer = plain.with_metadata(tier="gold")
+    assert richer.extra == {"tier": "gold"}
+    assert plain.extra == {}
+    assert richer.extra is not plain.extra
