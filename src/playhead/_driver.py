@@ -106,7 +106,7 @@ class Driver:
         core = self.core
         old = core.state
         now = core.clock.monotonic() if at is None else at
-        core.xy.freeze(now, old == "playing", old == "ad_playing")  # every event: one instant
+        self.freeze(now)  # every event of the trigger: one instant
         core.from_ = old
         if old == "idle":
             self.waker()  # the timers of the frames to come hold it
@@ -172,6 +172,12 @@ class Driver:
             if self.idle is NO_IDLE_WATCH:
                 self.idle = IdleWatch(self.tracker.idle_timeout)
             self.idle.watch(self.core.clock, now, self.waker().idle)
+
+    def freeze(self, now: float) -> None:
+        """Fix the carried-forward playheads at ``now`` (before a transition or a rate reads
+        them)."""
+        state = self.core.state
+        self.core.xy.freeze(now, state == "playing", state == "ad_playing")
 
     def run(self, derive: Callable[[], None]) -> None:
         """Derive events outside a trigger (a timer, a reported ad time) and send them."""

@@ -122,7 +122,7 @@ TRANSITIONS: list[dict[str, Any]] = [
        "_emit_interrupted"),
     # exit(): Exited, unless all content was seen (a declared post-roll that never came).
     # Intervals still open (a stall, a seek, an ad) stay open: the viewer left during them.
-    _t("leave", _STARTED, "ended", "_emit_playback_completed", conditions="_all_content_seen"),
+    _t("leave", _STARTED, "ended", "_emit_playback_completed", unless="_content_left"),
     _t("leave", _STARTED, "ended", "_emit_exited"),
     _t("leave", "idle", "ended"),
     # The idle timeout: left paused, stalled or interrupted too long, the session ends by itself

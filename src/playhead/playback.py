@@ -105,11 +105,6 @@ class Playback:
 
     # ------------------------------------------------------------------ playheads now
 
-    def freeze(self, now: float) -> None:
-        """Fix the carried-forward playheads before a transition reads them."""
-        state = self.state
-        self.xy.freeze(now, state == "playing", state == "ad_playing")
-
     def content_now(self, now: float | None = None) -> float:
         if now is None:
             now = self.clock.monotonic()
@@ -155,9 +150,6 @@ class Playback:
 
     def _session_done(self) -> bool:
         return self.list.done and not self.list.post_roll_left()
-
-    def _all_content_seen(self) -> bool:
-        return self.list.done
 
     # ------------------------------------------------------------------ playback events
 
@@ -359,8 +351,7 @@ class Playback:
     # ------------------------------------------------------------------ frames and what is due
 
     def _frames_started(self, now: float) -> bool:
-        """Close what a cut-in left open; True when that was a Resumed. (The driver starts
-        the timers of the frames: ``frames_at``.)"""
+        """Close what a cut-in left open; True when that was a Resumed (``frames_at``: now)."""
         resumed = Event.RESUMED in self.owed
         for event in self.owed:
             self.emit(event, self.playback_props())

@@ -330,7 +330,7 @@ class Session:
         """
         checked = accept(playback_rate(rate))
         core = self._core
-        core.freeze(core.clock.monotonic())  # the time so far went at the old rate
+        self._driver.freeze(core.clock.monotonic())  # the time so far went at the old rate
         core.xy.rate = checked
 
     @callback
