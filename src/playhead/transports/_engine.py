@@ -65,6 +65,34 @@ __all__ = [
 log = get_logger("playhead.transports.http")
 
 _encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def _make_encode() -> Callable[[Any], str]:
+    """The stdlib's C encoder, made once with the same settings as ``_encoder``.
+
+    ``JSONEncoder.encode`` makes a new C encoder (and a dict of markers) for every call: a
+    third of what it costs for an event. Without markers a cyclic payload ends in a
+    RecursionError instead of "Circular reference detected"; both are refused as invalid. NaN
+    and the infinities are refused (``allow_nan=False``) exactly as by ``json.dumps``."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    basestring = getattr(json.encoder, "c_encode_basestring", None)
+    if make is None or basestring is None:  # pragma: no cover - CPython has both
+        return _encoder.encode
+    try:
+        encoder = make(None, _encoder.default, basestring, None, ":", ",", False, False, False)
+        probe = {"a": [1, 2.5, "\u00e9\n"], "b": None, "c": True}
+        if "".join(encoder(probe, 0)) != _encoder.encode(probe):
+            raise ValueError("the C encoder disagrees with JSONEncoder")
+    except (TypeError, ValueError):  # pragma: no cover - another signature: the plain way
+        return _encoder.encode
+
+    def encode(obj: Any) -> str:
+        return "".join(encoder(obj, 0))
+
+    return encode
+
+
+_encode = _make_encode()
 _MID_START = len(b'{"messageId":"')
 _WARN_EVERY = 10.0  # seconds between two warnings with the same key
 #: Seconds between two tries of a spool the disk refused.
@@ -74,6 +102,9 @@ SPOOL_RETRY = 1.0
 LATE_DROP_BATCH = 0.05
 LATE_DROP_WAKE = 1_000
 _INTAKE_CHUNK = 500  # events taken from the inbox per hold of the state lock
+#: Delivered rows wait for the next spool write (one commit for both) unless this many wait,
+#: or they waited a flush interval, or a flush or close asks for them.
+DELETE_BATCH = 1_000
 
 # Answers that mean "this configuration cannot work": sending stops, events are kept.
 _MISCONFIGURED = {
@@ -293,13 +324,15 @@ class Engine:
         self.spills = self.spool is not None
         self.wake_at = self.opts.max_batch_events
         # the spool refused a write: retry then; messageIds held only in memory; rowids
-        # written late for events already in memory; deletes the disk refused
+        # written late for events already in memory; delivered rows still on disk (their
+        # deletes ride with the next write, or the disk refused them)
         self.spool_down = False
         self.spool_ready = False
         self.spool_retry_at = 0.0
         self.unspooled: set[str] = set()
         self.skip_rowids: set[int] = set()
         self.undeleted: list[str] = []
+        self.delete_due = 0.0  # when the oldest delivered row still on disk must be deleted
         self.current: dict[int, bytes] = {}  # the batch being delivered, not yet settled
         self.late: list[Payload] = []  # sent after close(), waiting for one on_drop call
         self.late_unreported = 0
@@ -468,7 +501,7 @@ class Engine:
             self._reject_local(payload, "invalid", "messageId must be a plain non-empty string")
             return None
         try:
-            data = _encoder.encode({"messageId": mid, **payload}).encode("utf-8")
+            data = _encode({"messageId": mid, **payload}).encode("utf-8")
         except (TypeError, ValueError, RecursionError) as exc:
             self._reject_local(payload, "invalid", f"not JSON-serialisable: {exc}"[:200])
             return None
@@ -521,6 +554,10 @@ class Engine:
                 self._intake_chunk(taken)
             if len(taken) < _INTAKE_CHUNK:
                 break
+        if self.undeleted and (
+            self.closing or self.flush_requested or time.monotonic() >= self.delete_due
+        ):
+            self._write_deletes()
         with self.lock:
             reload = (
                 self.backlog
@@ -554,7 +591,8 @@ class Engine:
         rowids: list[int | None] | None = None
         if fresh and spool is not None and not self.spool_down:
             try:
-                rowids = spool.add_many(fresh)
+                rowids = spool.add_many(fresh, forget=self.undeleted)
+                self.undeleted = []
             except Exception as exc:
                 self._spool_failed(exc)
         written = iter(rowids) if rowids is not None else None
@@ -714,7 +752,9 @@ class Engine:
         self.log.warning("delivery_spool_recovered", path=spool.path, written=len(held))
 
     def _forget(self, items: list[bytes]) -> None:
-        """Delete settled events from the spool (no lock held); remember what the disk refused."""
+        """Settled events leave the spool (no lock held): with the next write, which commits
+        the deletes with the new rows, or now when many wait. A crash before that commit only
+        sends them again, with the same messageId."""
         spool = self.spool
         if spool is None or not items:
             return
@@ -726,14 +766,30 @@ class Engine:
         if not ids:
             return
         with self.disk:
-            if self.spool_down:
-                self.undeleted.extend(ids)
-                return
-            try:
-                spool.delete(ids)
-            except Exception as exc:
-                self._spool_failed(exc)
-                self.undeleted.extend(ids)
+            if not self.undeleted:
+                self.delete_due = time.monotonic() + self.opts.flush_interval
+            self.undeleted.extend(ids)
+            if len(self.undeleted) >= DELETE_BATCH:
+                self._write_deletes()
+
+    def _write_deletes(self) -> None:
+        """Delete the delivered rows still on disk now (disk lock held)."""
+        spool = self.spool
+        if spool is None or self.spool_down or not self.undeleted:
+            return
+        try:
+            spool.delete(self.undeleted)
+        except Exception as exc:
+            self._spool_failed(exc)
+            return
+        self.undeleted = []
+
+    def forget_delivered(self) -> None:
+        """A flush is over: delete what it delivered from the spool now, so that the file
+        holds only what is still to send."""
+        if self.spool is not None and self.undeleted:
+            with self.disk:
+                self._write_deletes()
 
     def _write_held(self, items: list[bytes]) -> list[bytes]:
         """Write events held only in memory to the spool; returns those the disk refused."""
@@ -808,6 +864,8 @@ class Engine:
             wait = min(wait, max(self.park_until - now, 0.001))
         if self.spool_down:
             wait = min(wait, max(self.spool_retry_at - now, 0.001))
+        elif self.undeleted:
+            wait = min(wait, max(self.delete_due - now, 0.001))
         return None, max(wait, 0.001)
 
     def _take_batch(self) -> list[bytes]:
@@ -1081,7 +1139,7 @@ class Engine:
         self.log.warning(
             "delivery_close_timed_out",
             queued_given_up=len(leftovers) if self.spool is None else 0,
-            kept_in_spool=self.spool.rows if self.spool is not None else 0,
+            kept_in_spool=self._spooled(),
             in_flight=in_flight,
         )
         self.run_callbacks()
@@ -1137,8 +1195,14 @@ class Engine:
             remaining=remaining,
             dropped=sum(self.dropped.values()),
             rejected=sum(self.rejected.values()),
-            spooled=self.spool.rows if self.spool is not None else 0,
+            spooled=self._spooled(),
         )
+
+    def _spooled(self) -> int:
+        """Events on disk still to send (delivered rows awaiting their delete left out)."""
+        if self.spool is None:
+            return 0
+        return max(0, self.spool.rows - len(self.undeleted))
 
     def stats(self) -> DeliveryStats:
         with self.lock:
@@ -1148,7 +1212,7 @@ class Engine:
                 sent=self.delivered,
                 retried=self.retried,
                 requests=self.requests,
-                spooled=self.spool.rows if self.spool is not None else 0,
+                spooled=self._spooled(),
                 dropped=dict(self.dropped),
                 rejected=dict(self.rejected),
                 errors=self.errors,
