@@ -237,6 +237,57 @@ def test_spool_batch_write_reports_duplicates_and_keeps_counts(
         spool.close()
 
 
+@pytest.mark.parametrize("returning", [True, False], ids=["sqlite>=3.35", "older sqlite"])
+def test_delivered_rows_are_deleted_in_the_next_writes_transaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, returning: bool
+) -> None:
+    if returning and sqlite3.sqlite_version_info < (3, 35, 0):
+        pytest.skip("this sqlite has no DELETE ... RETURNING")
+    monkeypatch.setattr(spool_module, "_RETURNING", returning)
+    path = tmp_path / "spool.sqlite"
+    spool = Spool(path)
+    body = {m: b'{"messageId":"' + m.encode() + b'"}' for m in "abcde"}
+    try:
+        spool.add_many([(m, body[m]) for m in "abc"])
+        commits = []
+        spool._require().set_trace_callback(
+            lambda sql: commits.append(sql) if sql == "COMMIT" else None
+        )
+        rowids = spool.add_many([(m, body[m]) for m in "de"], forget=["a", "b", "unknown"])
+        assert len(commits) == 1  # one transaction for both
+        assert all(rowids)
+        assert (spool.rows, spool.bytes) == (3, 3 * len(body["a"]))
+        spool.add_many([], forget=["c"])  # nothing to write: the deletes alone
+        assert (spool.rows, spool.bytes) == (2, 2 * len(body["a"]))
+        assert [b for _, b in spool.load(0, 10)] == [body["d"], body["e"]]
+    finally:
+        spool.close()
+    with sqlite3.connect(path) as db:  # committed, as another program reads the file
+        assert [r[0] for r in db.execute("SELECT message_id FROM events ORDER BY rowid")] == [
+            "d",
+            "e",
+        ]
+
+
+def test_a_flush_leaves_only_what_is_still_to_send_on_disk(
+    tmp_path: Path, collector: Collector
+) -> None:
+    path = tmp_path / "spool.sqlite"
+    # a long flush interval: the deletes are not due on their own before the flush returns
+    transport = HttpTransport(
+        collector.api_key, host=collector.url, spool_path=path, flush_interval=5
+    )
+    try:
+        for e in make_events(30):
+            transport.send(e)
+        report = transport.flush(10)
+        assert report.delivered == 30
+        assert report.spooled == 0
+        assert rows(path) == 0  # deleted by the flush, not left for a later write
+    finally:
+        transport.close(5)
+
+
 def test_new_rows_go_above_every_rowid_used_even_after_the_tail_was_deleted(
     tmp_path: Path,
 ) -> None:
