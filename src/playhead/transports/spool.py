@@ -116,9 +116,12 @@ class Spool:
         #: What the files take on disk now, less the free pages sqlite will reuse.
         self.disk_bytes = 0
         self.recovery: SpoolRecovery | None = None
-        # every checkpoint fsyncs the database: a larger -wal means fewer of them (the -wal
-        # and what a checkpoint may add are counted against max_bytes all the same)
-        self._wal_limit = max(64 * 1024, min(4 * 1024 * 1024, max_bytes // 8))
+        # every checkpoint fsyncs the database. sqlite checkpoints by itself at 1,000 pages
+        # (4 MiB) and keeps the file; past this limit _measure also cuts it to zero, a second
+        # checkpoint with its own fsyncs: for a large cap the limit sits above sqlite's, so a
+        # write pays one checkpoint, not two. The -wal and what a checkpoint may add are
+        # counted against max_bytes all the same.
+        self._wal_limit = max(64 * 1024, min(16 * 1024 * 1024, max_bytes // 8))
         self._pending_cost = 0
         self._checkpoint_reserve = 0
         self._txn_rows = 0
@@ -393,7 +396,7 @@ class Spool:
             # the deleted rows' pages go into the -wal too (counted like a written row)
             average = self.bytes // max(self.rows, 1)
             room -= len(forget) * 2 * (average + _ROW_OVERHEAD)
-            rows = list(rows)
+        rows = list(rows)
         top = self._top
         rows_before = self.rows
         for message_id, body in rows:
