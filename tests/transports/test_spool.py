@@ -76,6 +76,69 @@ def test_batched_spool_writes_within_the_flush_interval(refused: str, tmp_path: 
     transport.close(0.2)
 
 
+def test_batched_spool_writes_only_what_is_not_delivered_within_the_flush_interval(
+    refused: str, tmp_path: Path, collector: Collector
+) -> None:
+    # delivered at once: never written (the collector up, a long flush interval)
+    up = tmp_path / "up.sqlite"
+    transport = HttpTransport(
+        collector.api_key, host=collector.url, spool_path=up, flush_interval=5
+    )
+    written: list[int] = []
+    transport._engine.spool._require().set_trace_callback(  # type: ignore[union-attr]
+        lambda sql: written.append(1) if sql.startswith("INSERT") else None
+    )
+    for e in make_events(30):
+        transport.send(e)
+    assert transport.flush(5).delivered == 30
+    transport.close(5)
+    assert not written
+    assert rows(up) == 0
+    # not delivered: on disk one flush interval after it was taken in, not at once
+    down = tmp_path / "down.sqlite"
+    transport = HttpTransport(
+        "k", host=refused, spool_path=down, flush_interval=1.0, backoff_base=30, backoff_max=30
+    )
+    for e in make_events(20):
+        transport.send(e)
+    time.sleep(0.3)
+    assert transport.stats.spooled == 0
+    assert transport.flush(0).remaining == 20  # held in memory meanwhile, still counted
+    deadline = time.monotonic() + 10
+    while rows(down) < 20 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert rows(down) == 20
+    assert transport.stats.spooled == 20
+    transport.close(0.2)
+
+
+def test_batched_spool_drops_a_messageid_it_holds_already(refused: str, tmp_path: Path) -> None:
+    drops: list[tuple[str, str]] = []
+    transport = HttpTransport(
+        "k",
+        host=refused,
+        spool_path=tmp_path / "spool.sqlite",
+        flush_interval=0.1,
+        backoff_base=30,
+        backoff_max=30,
+        on_drop=lambda reason, payloads: drops.extend((reason, p["messageId"]) for p in payloads),
+    )
+    first, second = make_events(2)
+    transport.send(first)
+    transport.send(dict(first))  # the same messageId while its write waits
+    deadline = time.monotonic() + 5
+    while transport.stats.spooled < 1 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    transport.send(dict(first))  # and once it is on disk
+    transport.send(second)
+    deadline = time.monotonic() + 5
+    while transport.stats.spooled < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    report = transport.close(0.2)
+    assert drops == [("duplicate", first["messageId"])] * 2
+    assert report.remaining == 2
+
+
 @pytest.mark.parametrize("durability", ["batched", "sync"])
 def test_more_than_the_memory_limit_spills_to_disk(
     refused: str, tmp_path: Path, collector: Collector, durability: str

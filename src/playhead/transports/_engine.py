@@ -105,6 +105,7 @@ _INTAKE_CHUNK = 500  # events taken from the inbox per hold of the state lock
 #: Delivered rows wait for the next spool write (one commit for both) unless this many wait,
 #: or they waited a flush interval, or a flush or close asks for them.
 DELETE_BATCH = 1_000
+_DEFERRED = -1  # an event's spool write waits (see _may_defer)
 
 # Answers that mean "this configuration cannot work": sending stops, events are kept.
 _MISCONFIGURED = {
@@ -333,6 +334,9 @@ class Engine:
         self.skip_rowids: set[int] = set()
         self.undeleted: list[str] = []
         self.delete_due = 0.0  # when the oldest delivered row still on disk must be deleted
+        # events whose spool write waits, by intake chunk: (when it is due, the events)
+        self.deferred: deque[tuple[float, list[bytes]]] = deque()
+        self.write_due = float("inf")
         self.current: dict[int, bytes] = {}  # the batch being delivered, not yet settled
         self.late: list[Payload] = []  # sent after close(), waiting for one on_drop call
         self.late_unreported = 0
@@ -554,6 +558,13 @@ class Engine:
                 self._intake_chunk(taken)
             if len(taken) < _INTAKE_CHUNK:
                 break
+        if (
+            spool is not None
+            and self.unspooled
+            and not self.spool_down
+            and (self.closing or time.monotonic() >= self.write_due)
+        ):
+            self._write_deferred()
         if self.undeleted and (
             self.closing or self.flush_requested or time.monotonic() >= self.delete_due
         ):
@@ -591,11 +602,18 @@ class Engine:
         rowids: list[int | None] | None = None
         if fresh and spool is not None and not self.spool_down:
             try:
-                rowids = spool.add_many(fresh, forget=self.undeleted)
-                self.undeleted = []
+                if self._may_defer(fresh):
+                    # written a flush interval later unless delivered by then: most events
+                    # never touch the disk; a duplicate is still one of a row on disk
+                    known = spool.known([mid for mid, _ in fresh])
+                    rowids = [0 if mid in known else _DEFERRED for mid, _ in fresh]
+                else:
+                    rowids = spool.add_many(fresh, forget=self.undeleted)
+                    self.undeleted = []
             except Exception as exc:
                 self._spool_failed(exc)
         written = iter(rowids) if rowids is not None else None
+        deferred: list[bytes] = []
         with self.lock:
             for entry in staged:
                 if entry is None:  # refused by serialise (already reported)
@@ -615,9 +633,14 @@ class Engine:
                     self._append(data)
                     continue
                 row = next(written) if written is not None else None
-                if row == 0:  # this messageId is spooled already
+                if row == 0 or (row == _DEFERRED and key in self.unspooled):
+                    # this messageId is spooled already (or waits to be)
                     self._drop_locked(data, "duplicate")
                     self.warn("delivery_duplicate", path=spool.path)
+                elif row == _DEFERRED:
+                    self.unspooled.add(key)
+                    self._append(data)
+                    deferred.append(data)
                 elif row is not None:
                     if self.backlog or self._memory_full():
                         self.backlog = True
@@ -630,6 +653,71 @@ class Engine:
                 else:  # not on disk: held in memory until delivered or written later
                     self.unspooled.add(key)
                     self._append(data)
+        if deferred:
+            self._defer(deferred)
+
+    def _defer(self, items: list[bytes]) -> None:
+        due = time.monotonic() + self.opts.flush_interval
+        self.deferred.append((due, items))
+        self.write_due = min(self.write_due, due)
+
+    def _may_defer(self, fresh: list[tuple[str, bytes]]) -> bool:
+        """New events may wait in memory for their write (batched spool) while memory has
+        room for them and nothing waits on disk before them; never while closing."""
+        if self.durable:
+            return False
+        size = sum(len(data) for _, data in fresh)
+        with self.lock:
+            held = len(self.pending) + len(self.parked) + self.in_flight
+            return (
+                not self.closing
+                and not self.backlog
+                and held + len(fresh) <= self.opts.max_queue_events
+                and self.pending_bytes + size <= self.opts.max_queue_bytes
+            )
+
+    def _write_deferred(self) -> None:
+        """Write the events held only in memory for a flush interval (all of them when
+        closing), with the deletes that wait (disk lock held). What the spool has no room for
+        stays in memory and is tried again a flush interval later."""
+        spool = self.spool
+        assert spool is not None
+        deferred = self.deferred
+        if self.closing:
+            with self.lock:
+                candidates = [*self.pending, *self.parked, *self.current.values()]
+            deferred.clear()
+        else:
+            now = time.monotonic()
+            candidates = []
+            while deferred and deferred[0][0] <= now:
+                candidates.extend(deferred.popleft()[1])
+        self.write_due = deferred[0][0] if deferred else float("inf")
+        with self.lock:
+            unspooled = set(self.unspooled)
+        held = [d for d in candidates if message_id_of(d) in unspooled]  # not delivered yet
+        if not held:
+            return
+        try:
+            rowids = spool.add_many([(message_id_of(d), d) for d in held], forget=self.undeleted)
+            self.undeleted = []
+        except Exception as exc:
+            self._spool_failed(exc)
+            return
+        refused: list[bytes] = []
+        with self.lock:
+            for data, row in zip(held, rowids, strict=True):
+                if row is None:
+                    refused.append(data)
+                    continue
+                self.unspooled.discard(message_id_of(data))
+                if row and self.backlog:
+                    self.skip_rowids.add(row)  # in memory: a reload must pass over it
+                elif row:
+                    # nothing waits on disk outside memory: a reload starts above it
+                    self.cursor = max(self.cursor, row)
+        if refused:  # the spool is full
+            self._defer(refused)
 
     def _drop_locked(self, data: bytes, reason: str) -> None:
         self._count(self.dropped, reason, 1)
@@ -864,8 +952,11 @@ class Engine:
             wait = min(wait, max(self.park_until - now, 0.001))
         if self.spool_down:
             wait = min(wait, max(self.spool_retry_at - now, 0.001))
-        elif self.undeleted:
-            wait = min(wait, max(self.delete_due - now, 0.001))
+        else:
+            if self.undeleted:
+                wait = min(wait, max(self.delete_due - now, 0.001))
+            if self.unspooled:
+                wait = min(wait, max(self.write_due - now, 0.001))
         return None, max(wait, 0.001)
 
     def _take_batch(self) -> list[bytes]:
@@ -1097,6 +1188,11 @@ class Engine:
                 self._settle_dropped(leftovers, self.halted or "close_timeout")
         if leftovers and self.spool is not None:
             self._drop_refused(self._write_held(leftovers))
+        if self.spool is not None and self.current:
+            # a request that outlived close: its events must be on disk if it never ends
+            with self.lock:
+                flying = list(self.current.values())
+            self._write_held(flying)
         if self.spool is not None and self.undeleted:
             with self.disk:
                 try:

@@ -545,6 +545,21 @@ class Spool:
         )
         return [(int(r), bytes(b)) for r, b in cur.fetchall()]
 
+    def known(self, message_ids: Sequence[str]) -> set[str]:
+        """Which of these message ids have a row now."""
+        db = self._require()
+        found: set[str] = set()
+        for start in range(0, len(message_ids), 500):
+            chunk = list(message_ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                str(r[0])
+                for r in db.execute(
+                    f"SELECT message_id FROM events WHERE message_id IN ({marks})", chunk
+                )
+            )
+        return found
+
     def count_between(self, after_rowid: int, up_to_rowid: int) -> int:
         """How many rows have ``after_rowid < rowid <= up_to_rowid``."""
         cur = self._require().execute(
