@@ -605,7 +605,7 @@ class Engine:
                 if self._may_defer(fresh):
                     # written a flush interval later unless delivered by then: most events
                     # never touch the disk; a duplicate is still one of a row on disk
-                    known = spool.known([mid for mid, _ in fresh])
+                    known = spool.known([mid for mid, _ in fresh]) if spool.rows else set()
                     rowids = [0 if mid in known else _DEFERRED for mid, _ in fresh]
                 else:
                     rowids = spool.add_many(fresh, forget=self.undeleted)
