@@ -3,7 +3,8 @@
 Data flow (one direction)::
 
     send(payload) --> inbox (deque of dicts; a bounded append, no I/O)
-    worker: inbox --serialise once, check size, spool--> pending (deque of bytes)
+    worker: inbox --serialise once, check size--> pending (deque of bytes)
+    worker: pending events still undelivered a flush interval later --> spool (batched)
     worker: pending --batch (events, bytes)--> deliver() --> Post/Sleep ops --> driver (httpx)
 
 :meth:`Engine.deliver` is written "sans I/O": a generator that yields :class:`Post` and
