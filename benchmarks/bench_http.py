@@ -4,7 +4,8 @@
 
 Method. The tests' loopback collector (TCP_NODELAY on, no schema validation) runs in its own
 process, so it shares no GIL with the client measured; it is reset before every run and counts
-in O(1) (``/stats`` is polled while events arrive). The cases run round by round, their order
+in O(1); the benchmark waits for a run's events with one blocking request (``/wait``), not by
+polling. The cases run round by round, their order
 rotating, and every ratio is paired within a round (min and median reported, never best-of):
 
 - delivered events/s, from the first call until the collector holds every event: threaded
@@ -92,12 +93,12 @@ class Collector:
             INCOMPLETE.append(f"{name}: {self.count():,} of {count:,} arrived in {timeout:g} s")
 
     def wait_for(self, count: int, timeout: float) -> bool:
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if self.count() >= count:
-                return True
-            time.sleep(0.005)
-        return False
+        # one blocking request: polling /stats every few ms took the GIL from the client
+        # measured (its worker most of all, which runs while the benchmark waits)
+        answer = self.http.get(
+            f"{self.url}/wait", params={"count": count, "timeout": timeout}, timeout=timeout + 10
+        )
+        return int(answer.json()["received"]) >= count
 
     def close(self) -> None:
         assert self.proc.stdin is not None

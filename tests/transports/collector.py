@@ -20,6 +20,7 @@ import socket
 import struct
 import threading
 import time
+import urllib.parse
 from collections import Counter, deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -83,8 +84,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         # /stats: lets a benchmark run the collector in another process and poll it. O(1)
-        # under the lock: a benchmark polls it while events arrive.
+        # under the lock: a benchmark polls it while events arrive. /wait?count=N&timeout=T
+        # answers the same once N events arrived (or T seconds passed): one request instead of
+        # a poll every few milliseconds, whose cost fell on the process being measured.
         c = self.server.collector
+        if self.path.startswith("/wait?"):
+            query = urllib.parse.parse_qs(self.path.partition("?")[2])
+            c.wait_for(int(query["count"][0]), float(query.get("timeout", ["60"])[0]))
         with c.lock:
             stats = {"received": len(c.received), "duplicates": c.duplicate_count}
         self.answer(200, json.dumps(stats).encode())

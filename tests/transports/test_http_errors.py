@@ -370,19 +370,22 @@ def test_oversized_and_unserialisable_events_are_refused_and_counted() -> None:
     huge = make_event(2, title="x" * 40_000)
     odd = make_event(3, title=object())
     nan = make_event(4, position=float("nan"))
-    for e in (good, huge, odd, nan):
+    cyclic = make_event(5)
+    cyclic["properties"]["self"] = cyclic["properties"]
+    for e in (good, huge, odd, nan, cyclic):
         transport.send(e)
     report = transport.close(5)
     assert handler.ids == [good["messageId"]]
     assert report.delivered == 1
-    assert report.rejected == 3
+    assert report.rejected == 4
     assert report.remaining == 0
-    assert transport.stats.rejected == {"oversized": 1, "invalid": 2}
+    assert transport.stats.rejected == {"oversized": 1, "invalid": 3}
     kinds = {e.message_id: e.kind for e in errors}
     assert kinds == {
         huge["messageId"]: "oversized",
         odd["messageId"]: "invalid",
         nan["messageId"]: "invalid",
+        cyclic["messageId"]: "invalid",
     }
     assert "32768" in next(e.message for e in errors if e.kind == "oversized")
 

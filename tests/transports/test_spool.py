@@ -76,6 +76,69 @@ def test_batched_spool_writes_within_the_flush_interval(refused: str, tmp_path: 
     transport.close(0.2)
 
 
+def test_batched_spool_writes_only_what_is_not_delivered_within_the_flush_interval(
+    refused: str, tmp_path: Path, collector: Collector
+) -> None:
+    # delivered at once: never written (the collector up, a long flush interval)
+    up = tmp_path / "up.sqlite"
+    transport = HttpTransport(
+        collector.api_key, host=collector.url, spool_path=up, flush_interval=5
+    )
+    written: list[int] = []
+    transport._engine.spool._require().set_trace_callback(  # type: ignore[union-attr]
+        lambda sql: written.append(1) if sql.startswith("INSERT") else None
+    )
+    for e in make_events(30):
+        transport.send(e)
+    assert transport.flush(5).delivered == 30
+    transport.close(5)
+    assert not written
+    assert rows(up) == 0
+    # not delivered: on disk one flush interval after it was taken in, not at once
+    down = tmp_path / "down.sqlite"
+    transport = HttpTransport(
+        "k", host=refused, spool_path=down, flush_interval=1.0, backoff_base=30, backoff_max=30
+    )
+    for e in make_events(20):
+        transport.send(e)
+    time.sleep(0.3)
+    assert transport.stats.spooled == 0
+    assert transport.flush(0).remaining == 20  # held in memory meanwhile, still counted
+    deadline = time.monotonic() + 10
+    while rows(down) < 20 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert rows(down) == 20
+    assert transport.stats.spooled == 20
+    transport.close(0.2)
+
+
+def test_batched_spool_drops_a_messageid_it_holds_already(refused: str, tmp_path: Path) -> None:
+    drops: list[tuple[str, str]] = []
+    transport = HttpTransport(
+        "k",
+        host=refused,
+        spool_path=tmp_path / "spool.sqlite",
+        flush_interval=0.1,
+        backoff_base=30,
+        backoff_max=30,
+        on_drop=lambda reason, payloads: drops.extend((reason, p["messageId"]) for p in payloads),
+    )
+    first, second = make_events(2)
+    transport.send(first)
+    transport.send(dict(first))  # the same messageId while its write waits
+    deadline = time.monotonic() + 5
+    while transport.stats.spooled < 1 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    transport.send(dict(first))  # and once it is on disk
+    transport.send(second)
+    deadline = time.monotonic() + 5
+    while transport.stats.spooled < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    report = transport.close(0.2)
+    assert drops == [("duplicate", first["messageId"])] * 2
+    assert report.remaining == 2
+
+
 @pytest.mark.parametrize("durability", ["batched", "sync"])
 def test_more_than_the_memory_limit_spills_to_disk(
     refused: str, tmp_path: Path, collector: Collector, durability: str
@@ -235,6 +298,57 @@ def test_spool_batch_write_reports_duplicates_and_keeps_counts(
         assert [body for _, body in spool.load(0, 10)] == [b'{"messageId":"b"}']
     finally:
         spool.close()
+
+
+@pytest.mark.parametrize("returning", [True, False], ids=["sqlite>=3.35", "older sqlite"])
+def test_delivered_rows_are_deleted_in_the_next_writes_transaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, returning: bool
+) -> None:
+    if returning and sqlite3.sqlite_version_info < (3, 35, 0):
+        pytest.skip("this sqlite has no DELETE ... RETURNING")
+    monkeypatch.setattr(spool_module, "_RETURNING", returning)
+    path = tmp_path / "spool.sqlite"
+    spool = Spool(path)
+    body = {m: b'{"messageId":"' + m.encode() + b'"}' for m in "abcde"}
+    try:
+        spool.add_many([(m, body[m]) for m in "abc"])
+        commits = []
+        spool._require().set_trace_callback(
+            lambda sql: commits.append(sql) if sql == "COMMIT" else None
+        )
+        rowids = spool.add_many([(m, body[m]) for m in "de"], forget=["a", "b", "unknown"])
+        assert len(commits) == 1  # one transaction for both
+        assert all(rowids)
+        assert (spool.rows, spool.bytes) == (3, 3 * len(body["a"]))
+        spool.add_many([], forget=["c"])  # nothing to write: the deletes alone
+        assert (spool.rows, spool.bytes) == (2, 2 * len(body["a"]))
+        assert [b for _, b in spool.load(0, 10)] == [body["d"], body["e"]]
+    finally:
+        spool.close()
+    with sqlite3.connect(path) as db:  # committed, as another program reads the file
+        assert [r[0] for r in db.execute("SELECT message_id FROM events ORDER BY rowid")] == [
+            "d",
+            "e",
+        ]
+
+
+def test_a_flush_leaves_only_what_is_still_to_send_on_disk(
+    tmp_path: Path, collector: Collector
+) -> None:
+    path = tmp_path / "spool.sqlite"
+    # a long flush interval: the deletes are not due on their own before the flush returns
+    transport = HttpTransport(
+        collector.api_key, host=collector.url, spool_path=path, flush_interval=5
+    )
+    try:
+        for e in make_events(30):
+            transport.send(e)
+        report = transport.flush(10)
+        assert report.delivered == 30
+        assert report.spooled == 0
+        assert rows(path) == 0  # deleted by the flush, not left for a later write
+    finally:
+        transport.close(5)
 
 
 def test_new_rows_go_above_every_rowid_used_even_after_the_tail_was_deleted(

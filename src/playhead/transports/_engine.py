@@ -3,7 +3,8 @@
 Data flow (one direction)::
 
     send(payload) --> inbox (deque of dicts; a bounded append, no I/O)
-    worker: inbox --serialise once, check size, spool--> pending (deque of bytes)
+    worker: inbox --serialise once, check size--> pending (deque of bytes)
+    worker: pending events still undelivered a flush interval later --> spool (batched)
     worker: pending --batch (events, bytes)--> deliver() --> Post/Sleep ops --> driver (httpx)
 
 :meth:`Engine.deliver` is written "sans I/O": a generator that yields :class:`Post` and
@@ -65,6 +66,34 @@ __all__ = [
 log = get_logger("playhead.transports.http")
 
 _encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def _make_encode() -> Callable[[Any], str]:
+    """The stdlib's C encoder, made once with the same settings as ``_encoder``.
+
+    ``JSONEncoder.encode`` makes a new C encoder (and a dict of markers) for every call: a
+    third of what it costs for an event. Without markers a cyclic payload ends in a
+    RecursionError instead of "Circular reference detected"; both are refused as invalid. NaN
+    and the infinities are refused (``allow_nan=False``) exactly as by ``json.dumps``."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    basestring = getattr(json.encoder, "c_encode_basestring", None)
+    if make is None or basestring is None:  # pragma: no cover - CPython has both
+        return _encoder.encode
+    try:
+        encoder = make(None, _encoder.default, basestring, None, ":", ",", False, False, False)
+        probe = {"a": [1, 2.5, "\u00e9\n"], "b": None, "c": True}
+        if "".join(encoder(probe, 0)) != _encoder.encode(probe):
+            raise ValueError("the C encoder disagrees with JSONEncoder")
+    except (TypeError, ValueError):  # pragma: no cover - another signature: the plain way
+        return _encoder.encode
+
+    def encode(obj: Any) -> str:
+        return "".join(encoder(obj, 0))
+
+    return encode
+
+
+_encode = _make_encode()
 _MID_START = len(b'{"messageId":"')
 _WARN_EVERY = 10.0  # seconds between two warnings with the same key
 #: Seconds between two tries of a spool the disk refused.
@@ -74,6 +103,10 @@ SPOOL_RETRY = 1.0
 LATE_DROP_BATCH = 0.05
 LATE_DROP_WAKE = 1_000
 _INTAKE_CHUNK = 500  # events taken from the inbox per hold of the state lock
+#: Delivered rows wait for the next spool write (one commit for both) unless this many wait,
+#: or they waited a flush interval, or a flush or close asks for them.
+DELETE_BATCH = 1_000
+_DEFERRED = -1  # an event's spool write waits (see _may_defer)
 
 # Answers that mean "this configuration cannot work": sending stops, events are kept.
 _MISCONFIGURED = {
@@ -293,13 +326,18 @@ class Engine:
         self.spills = self.spool is not None
         self.wake_at = self.opts.max_batch_events
         # the spool refused a write: retry then; messageIds held only in memory; rowids
-        # written late for events already in memory; deletes the disk refused
+        # written late for events already in memory; delivered rows still on disk (their
+        # deletes ride with the next write, or the disk refused them)
         self.spool_down = False
         self.spool_ready = False
         self.spool_retry_at = 0.0
         self.unspooled: set[str] = set()
         self.skip_rowids: set[int] = set()
         self.undeleted: list[str] = []
+        self.delete_due = 0.0  # when the oldest delivered row still on disk must be deleted
+        # events whose spool write waits, by intake chunk: (when it is due, the events)
+        self.deferred: deque[tuple[float, list[bytes]]] = deque()
+        self.write_due = float("inf")
         self.current: dict[int, bytes] = {}  # the batch being delivered, not yet settled
         self.late: list[Payload] = []  # sent after close(), waiting for one on_drop call
         self.late_unreported = 0
@@ -468,7 +506,7 @@ class Engine:
             self._reject_local(payload, "invalid", "messageId must be a plain non-empty string")
             return None
         try:
-            data = _encoder.encode({"messageId": mid, **payload}).encode("utf-8")
+            data = _encode({"messageId": mid, **payload}).encode("utf-8")
         except (TypeError, ValueError, RecursionError) as exc:
             self._reject_local(payload, "invalid", f"not JSON-serialisable: {exc}"[:200])
             return None
@@ -521,6 +559,17 @@ class Engine:
                 self._intake_chunk(taken)
             if len(taken) < _INTAKE_CHUNK:
                 break
+        if (
+            spool is not None
+            and self.unspooled
+            and not self.spool_down
+            and (self.closing or time.monotonic() >= self.write_due)
+        ):
+            self._write_deferred()
+        if self.undeleted and (
+            self.closing or self.flush_requested or time.monotonic() >= self.delete_due
+        ):
+            self._write_deletes()
         with self.lock:
             reload = (
                 self.backlog
@@ -554,10 +603,18 @@ class Engine:
         rowids: list[int | None] | None = None
         if fresh and spool is not None and not self.spool_down:
             try:
-                rowids = spool.add_many(fresh)
+                if self._may_defer(fresh):
+                    # written a flush interval later unless delivered by then: most events
+                    # never touch the disk; a duplicate is still one of a row on disk
+                    known = spool.known([mid for mid, _ in fresh]) if spool.rows else set()
+                    rowids = [0 if mid in known else _DEFERRED for mid, _ in fresh]
+                else:
+                    rowids = spool.add_many(fresh, forget=self.undeleted)
+                    self.undeleted = []
             except Exception as exc:
                 self._spool_failed(exc)
         written = iter(rowids) if rowids is not None else None
+        deferred: list[bytes] = []
         with self.lock:
             for entry in staged:
                 if entry is None:  # refused by serialise (already reported)
@@ -577,9 +634,14 @@ class Engine:
                     self._append(data)
                     continue
                 row = next(written) if written is not None else None
-                if row == 0:  # this messageId is spooled already
+                if row == 0 or (row == _DEFERRED and key in self.unspooled):
+                    # this messageId is spooled already (or waits to be)
                     self._drop_locked(data, "duplicate")
                     self.warn("delivery_duplicate", path=spool.path)
+                elif row == _DEFERRED:
+                    self.unspooled.add(key)
+                    self._append(data)
+                    deferred.append(data)
                 elif row is not None:
                     if self.backlog or self._memory_full():
                         self.backlog = True
@@ -592,6 +654,71 @@ class Engine:
                 else:  # not on disk: held in memory until delivered or written later
                     self.unspooled.add(key)
                     self._append(data)
+        if deferred:
+            self._defer(deferred)
+
+    def _defer(self, items: list[bytes]) -> None:
+        due = time.monotonic() + self.opts.flush_interval
+        self.deferred.append((due, items))
+        self.write_due = min(self.write_due, due)
+
+    def _may_defer(self, fresh: list[tuple[str, bytes]]) -> bool:
+        """New events may wait in memory for their write (batched spool) while memory has
+        room for them and nothing waits on disk before them; never while closing."""
+        if self.durable:
+            return False
+        size = sum(len(data) for _, data in fresh)
+        with self.lock:
+            held = len(self.pending) + len(self.parked) + self.in_flight
+            return (
+                not self.closing
+                and not self.backlog
+                and held + len(fresh) <= self.opts.max_queue_events
+                and self.pending_bytes + size <= self.opts.max_queue_bytes
+            )
+
+    def _write_deferred(self) -> None:
+        """Write the events held only in memory for a flush interval (all of them when
+        closing), with the deletes that wait (disk lock held). What the spool has no room for
+        stays in memory and is tried again a flush interval later."""
+        spool = self.spool
+        assert spool is not None
+        deferred = self.deferred
+        if self.closing:
+            with self.lock:
+                candidates = [*self.pending, *self.parked, *self.current.values()]
+            deferred.clear()
+        else:
+            now = time.monotonic()
+            candidates = []
+            while deferred and deferred[0][0] <= now:
+                candidates.extend(deferred.popleft()[1])
+        self.write_due = deferred[0][0] if deferred else float("inf")
+        with self.lock:
+            unspooled = set(self.unspooled)
+        held = [d for d in candidates if message_id_of(d) in unspooled]  # not delivered yet
+        if not held:
+            return
+        try:
+            rowids = spool.add_many([(message_id_of(d), d) for d in held], forget=self.undeleted)
+            self.undeleted = []
+        except Exception as exc:
+            self._spool_failed(exc)
+            return
+        refused: list[bytes] = []
+        with self.lock:
+            for data, row in zip(held, rowids, strict=True):
+                if row is None:
+                    refused.append(data)
+                    continue
+                self.unspooled.discard(message_id_of(data))
+                if row and self.backlog:
+                    self.skip_rowids.add(row)  # in memory: a reload must pass over it
+                elif row:
+                    # nothing waits on disk outside memory: a reload starts above it
+                    self.cursor = max(self.cursor, row)
+        if refused:  # the spool is full
+            self._defer(refused)
 
     def _drop_locked(self, data: bytes, reason: str) -> None:
         self._count(self.dropped, reason, 1)
@@ -714,7 +841,9 @@ class Engine:
         self.log.warning("delivery_spool_recovered", path=spool.path, written=len(held))
 
     def _forget(self, items: list[bytes]) -> None:
-        """Delete settled events from the spool (no lock held); remember what the disk refused."""
+        """Settled events leave the spool (no lock held): with the next write, which commits
+        the deletes with the new rows, or now when many wait. A crash before that commit only
+        sends them again, with the same messageId."""
         spool = self.spool
         if spool is None or not items:
             return
@@ -726,14 +855,30 @@ class Engine:
         if not ids:
             return
         with self.disk:
-            if self.spool_down:
-                self.undeleted.extend(ids)
-                return
-            try:
-                spool.delete(ids)
-            except Exception as exc:
-                self._spool_failed(exc)
-                self.undeleted.extend(ids)
+            if not self.undeleted:
+                self.delete_due = time.monotonic() + self.opts.flush_interval
+            self.undeleted.extend(ids)
+            if len(self.undeleted) >= DELETE_BATCH:
+                self._write_deletes()
+
+    def _write_deletes(self) -> None:
+        """Delete the delivered rows still on disk now (disk lock held)."""
+        spool = self.spool
+        if spool is None or self.spool_down or not self.undeleted:
+            return
+        try:
+            spool.delete(self.undeleted)
+        except Exception as exc:
+            self._spool_failed(exc)
+            return
+        self.undeleted = []
+
+    def forget_delivered(self) -> None:
+        """A flush is over: delete what it delivered from the spool now, so that the file
+        holds only what is still to send."""
+        if self.spool is not None and self.undeleted:
+            with self.disk:
+                self._write_deletes()
 
     def _write_held(self, items: list[bytes]) -> list[bytes]:
         """Write events held only in memory to the spool; returns those the disk refused."""
@@ -808,6 +953,11 @@ class Engine:
             wait = min(wait, max(self.park_until - now, 0.001))
         if self.spool_down:
             wait = min(wait, max(self.spool_retry_at - now, 0.001))
+        else:
+            if self.undeleted:
+                wait = min(wait, max(self.delete_due - now, 0.001))
+            if self.unspooled:
+                wait = min(wait, max(self.write_due - now, 0.001))
         return None, max(wait, 0.001)
 
     def _take_batch(self) -> list[bytes]:
@@ -1039,6 +1189,11 @@ class Engine:
                 self._settle_dropped(leftovers, self.halted or "close_timeout")
         if leftovers and self.spool is not None:
             self._drop_refused(self._write_held(leftovers))
+        if self.spool is not None and self.current:
+            # a request that outlived close: its events must be on disk if it never ends
+            with self.lock:
+                flying = list(self.current.values())
+            self._write_held(flying)
         if self.spool is not None and self.undeleted:
             with self.disk:
                 try:
@@ -1081,7 +1236,7 @@ class Engine:
         self.log.warning(
             "delivery_close_timed_out",
             queued_given_up=len(leftovers) if self.spool is None else 0,
-            kept_in_spool=self.spool.rows if self.spool is not None else 0,
+            kept_in_spool=self._spooled(),
             in_flight=in_flight,
         )
         self.run_callbacks()
@@ -1137,8 +1292,14 @@ class Engine:
             remaining=remaining,
             dropped=sum(self.dropped.values()),
             rejected=sum(self.rejected.values()),
-            spooled=self.spool.rows if self.spool is not None else 0,
+            spooled=self._spooled(),
         )
+
+    def _spooled(self) -> int:
+        """Events on disk still to send (delivered rows awaiting their delete left out)."""
+        if self.spool is None:
+            return 0
+        return max(0, self.spool.rows - len(self.undeleted))
 
     def stats(self) -> DeliveryStats:
         with self.lock:
@@ -1148,7 +1309,7 @@ class Engine:
                 sent=self.delivered,
                 retried=self.retried,
                 requests=self.requests,
-                spooled=self.spool.rows if self.spool is not None else 0,
+                spooled=self._spooled(),
                 dropped=dict(self.dropped),
                 rejected=dict(self.rejected),
                 errors=self.errors,

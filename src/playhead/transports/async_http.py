@@ -117,6 +117,7 @@ class AsyncHttpTransport(HttpTransportBase):
             if end is not None and time.monotonic() >= end:
                 break
             await asyncio.sleep(0.005)
+        engine.forget_delivered()
         return engine.report()
 
     async def aclose(self, timeout: float | None = None) -> DeliveryReport:

@@ -93,6 +93,7 @@ class HttpTransport(HttpTransportBase):
         engine.wait_settled(
             engine.flush_target(), timeout, lambda: worker is not None and worker.is_alive()
         )
+        engine.forget_delivered()
         return engine.report()
 
     def close(self, timeout: float | None = None) -> DeliveryReport:

@@ -26,7 +26,7 @@ import sqlite3
 import struct
 import time
 import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import IO, Literal
 
 import attrs
@@ -116,9 +116,12 @@ class Spool:
         #: What the files take on disk now, less the free pages sqlite will reuse.
         self.disk_bytes = 0
         self.recovery: SpoolRecovery | None = None
-        # every checkpoint fsyncs the database: a larger -wal means fewer of them (the -wal
-        # and what a checkpoint may add are counted against max_bytes all the same)
-        self._wal_limit = max(64 * 1024, min(4 * 1024 * 1024, max_bytes // 8))
+        # every checkpoint fsyncs the database. sqlite checkpoints by itself at 1,000 pages
+        # (4 MiB) and keeps the file; past this limit _measure also cuts it to zero, a second
+        # checkpoint with its own fsyncs: for a large cap the limit sits above sqlite's, so a
+        # write pays one checkpoint, not two. The -wal and what a checkpoint may add are
+        # counted against max_bytes all the same.
+        self._wal_limit = max(64 * 1024, min(16 * 1024 * 1024, max_bytes // 8))
         self._pending_cost = 0
         self._checkpoint_reserve = 0
         self._txn_rows = 0
@@ -371,9 +374,13 @@ class Spool:
             self._written()
         return self._top
 
-    def add_many(self, rows: Iterable[tuple[str, bytes]]) -> list[int | None]:
+    def add_many(
+        self, rows: Iterable[tuple[str, bytes]], forget: Sequence[str] = ()
+    ) -> list[int | None]:
         """Write rows in one transaction; one rowid (``None``: full; ``0``: spooled already)
-        per row. Raises :class:`SpoolError` when the disk refuses (nothing written).
+        per row. ``forget``: message ids of delivered events, deleted in the same transaction
+        (a commit rewrites the pages it touched into the -wal: one commit instead of two).
+        Raises :class:`SpoolError` when the disk refuses (nothing written, nothing deleted).
 
         One ``executemany`` with rowids given here (above every rowid this spool has used, so
         a reader's cursor never skips a new row); the rows a duplicate messageId kept out are
@@ -385,6 +392,11 @@ class Spool:
         batch: list[tuple[int, str, bytes, float]] = []
         size = 0
         room = self.max_bytes - self.disk_bytes - self._checkpoint_reserve
+        if forget:
+            # the deleted rows' pages go into the -wal too (counted like a written row)
+            average = self.bytes // max(self.rows, 1)
+            room -= len(forget) * 2 * (average + _ROW_OVERHEAD)
+        rows = list(rows)
         top = self._top
         rows_before = self.rows
         for message_id, body in rows:
@@ -397,11 +409,20 @@ class Spool:
             batch.append((top, message_id, body, now))
             size += len(body)
             out.append(top)
+        if forget and (not batch or None in out):
+            # nothing to write, or the deletes take the room some rows need: delete on its
+            # own first (measured again after it), then write
+            self._pending_cost = 0
+            self.delete(list(forget))
+            return self.add_many(rows) if out else out
         if not batch:
             self._pending_cost = 0
             return out
+        freed = removed = 0
         try:
             db.execute("BEGIN")
+            if forget:
+                freed, removed = self._delete_rows(db, forget)
             changes = db.total_changes
             db.executemany(
                 "INSERT OR IGNORE INTO events (rowid, message_id, body, created) "
@@ -425,8 +446,10 @@ class Spool:
         except sqlite3.Error as exc:
             self._fail(exc)
         self._top = top
-        self.bytes += size
-        self.rows += kept
+        self.bytes += size - freed
+        self.rows += kept - removed
+        if removed:
+            self._vacuum(db)
         self._written()
         return out
 
@@ -444,25 +467,7 @@ class Spool:
                 # syncs the -wal, this delete included
                 db.execute("PRAGMA synchronous=NORMAL")
             db.execute("BEGIN")
-            for start in range(0, len(message_ids), 500):
-                chunk = message_ids[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                if _RETURNING:
-                    for (length,) in db.execute(
-                        f"DELETE FROM events WHERE message_id IN ({marks}) RETURNING LENGTH(body)",
-                        chunk,
-                    ).fetchall():
-                        size += length
-                        count += 1
-                    continue
-                row = db.execute(
-                    f"SELECT COALESCE(SUM(LENGTH(body)), 0), COUNT(*) FROM events "
-                    f"WHERE message_id IN ({marks})",
-                    chunk,
-                ).fetchone()
-                db.execute(f"DELETE FROM events WHERE message_id IN ({marks})", chunk)
-                size += int(row[0])
-                count += int(row[1])
+            size, count = self._delete_rows(db, message_ids)
             db.execute("COMMIT")
         except sqlite3.Error as exc:
             self._fail(exc)
@@ -472,12 +477,41 @@ class Spool:
                     db.execute("PRAGMA synchronous=FULL")
         self.bytes -= size
         self.rows -= count
+        self._vacuum(db)
+        self._written()
+
+    @staticmethod
+    def _delete_rows(db: sqlite3.Connection, message_ids: Sequence[str]) -> tuple[int, int]:
+        """Delete inside the caller's transaction: ``(bytes, rows)`` deleted."""
+        size = count = 0
+        for start in range(0, len(message_ids), 500):
+            chunk = list(message_ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            if _RETURNING:
+                for (length,) in db.execute(
+                    f"DELETE FROM events WHERE message_id IN ({marks}) RETURNING LENGTH(body)",
+                    chunk,
+                ).fetchall():
+                    size += length
+                    count += 1
+                continue
+            row = db.execute(
+                f"SELECT COALESCE(SUM(LENGTH(body)), 0), COUNT(*) FROM events "
+                f"WHERE message_id IN ({marks})",
+                chunk,
+            ).fetchone()
+            db.execute(f"DELETE FROM events WHERE message_id IN ({marks})", chunk)
+            size += int(row[0])
+            count += int(row[1])
+        return size, count
+
+    @staticmethod
+    def _vacuum(db: sqlite3.Connection) -> None:
         try:
             if int(db.execute("PRAGMA freelist_count").fetchone()[0]) > 16:
                 db.execute("PRAGMA incremental_vacuum")  # give freed pages back to the disk
         except sqlite3.Error:
             pass  # the file keeps its free pages; they are reused first
-        self._written()
 
     def _require_for_write(self) -> sqlite3.Connection:
         try:
@@ -510,6 +544,21 @@ class Spool:
             (after_rowid, limit),
         )
         return [(int(r), bytes(b)) for r, b in cur.fetchall()]
+
+    def known(self, message_ids: Sequence[str]) -> set[str]:
+        """Which of these message ids have a row now."""
+        db = self._require()
+        found: set[str] = set()
+        for start in range(0, len(message_ids), 500):
+            chunk = list(message_ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                str(r[0])
+                for r in db.execute(
+                    f"SELECT message_id FROM events WHERE message_id IN ({marks})", chunk
+                )
+            )
+        return found
 
     def count_between(self, after_rowid: int, up_to_rowid: int) -> int:
         """How many rows have ``after_rowid < rowid <= up_to_rowid``."""
