@@ -137,9 +137,20 @@ class GstAdapter(AdapterHandle):
         if not self._started or self._done or self._paused or self._stopping:
             return
         ok, nanos = self.playbin.query_position(self._gst.Format.TIME)
-        if ok and nanos >= 0:
-            self._position = nanos / 1e9
-            self.monitor.time_update(self._position)
+        if not ok or nanos < 0:
+            return
+        position = nanos / 1e9
+        if self._taken_down() and (self._position is None or position < self._position):
+            return  # the stop's flush reads as 0 before its message is on the bus: no seek
+        self._position = position
+        self.monitor.time_update(position)
+
+    def _taken_down(self) -> bool:
+        """Whether the application is stopping the pipeline (asked after the position query,
+        so a reading the stop's flush reset is known for one)."""
+        State = self._gst.State
+        _result, current, pending = self.playbin.get_state(0)
+        return current in (State.READY, State.NULL) or pending in (State.READY, State.NULL)
 
     @guarded
     def _handle(self, message: Any) -> None:
