@@ -276,6 +276,20 @@ class Driver:
         if moved and state == "buffering":  # frames advance again, said or not (Snowplow)
             self.fire("frames", "time_update")
 
+    def frames(self, call: str) -> None:
+        """Frames advance: a seek whose landing is held lands with them, from when it landed."""
+        hold = self.hold
+        if hold.trigger != "seek_end":
+            self.fire("frames", call)
+            return
+        seek = self.core.seek
+        seek.landing = hold.at
+        hold.drop()
+        try:
+            self.fire("frames", call)
+        finally:
+            seek.landing = None
+
     def request(self, call: str) -> None:
         """Playback was requested (or is implied by frames): startup time counts from now."""
         self.core.play_at = self.core.clock.monotonic()

@@ -13,6 +13,7 @@ from typing import TypeVar
 from playhead.positions import MAX_SECONDS, number
 
 __all__ = [
+    "RAW_CALLBACKS",
     "Refused",
     "accept",
     "identifier",
@@ -24,6 +25,34 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+
+#: Every raw callback of a :class:`~playhead.Session` that a timeline, the recorder or a builder
+#: may call, in the order of the API, with its parameters' names (``content_start``,
+#: ``ad_break_start`` and ``ad_start`` also take metadata keywords). A test holds it to the
+#: session's signatures.
+RAW_CALLBACKS: dict[str, tuple[str, ...]] = {
+    "play": (),
+    "playing": ("position",),
+    "pause": ("position",),
+    "time_update": ("position",),
+    "waiting": ("position",),
+    "seeking": ("to", "position"),
+    "seeked": ("position",),
+    "ended": (),
+    "content_start": ("asset_id",),
+    "ad_break_start": ("pod_id",),
+    "ad_start": ("asset_id",),
+    "ad_time_update": ("position",),
+    "ad_skipped": (),
+    "ad_end": (),
+    "ad_break_end": (),
+    "quality": ("bitrate", "framerate", "dropped_frames"),
+    "volume": ("sound",),
+    "rate_change": ("rate",),
+    "fullscreen": ("on",),
+    "interrupt": ("method",),
+    "exit": ("position",),
+}
 
 
 class Refused(Exception):

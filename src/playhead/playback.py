@@ -13,13 +13,12 @@ driver, as in ``transports/_engine.py``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from playhead.ads import NO_ADS, AdCursor
 from playhead.frames import Playheads
 from playhead.machine import AD_STATES
-from playhead.model import AdBreak, Content
+from playhead.model import AdBreak
 from playhead.openends import left_open, owe, settle
 from playhead.payload import Event, message_id
 from playhead.playlist import Playlist
@@ -70,24 +69,17 @@ class Playback:
     )
 
     def __init__(
-        self,
-        clock: Clock,
-        interval: float,
-        session_id: str,
-        content: Iterable[Content | Mapping[str, Any]],
-        ad_breaks: Iterable[AdBreak | Mapping[str, Any]],
-        live: bool,
-        properties: Mapping[str, Any],
+        self, clock: Clock, interval: float, session_id: str, playlist: Playlist, user: Any
     ) -> None:
         self.clock = clock
-        self.interval = interval
+        self.interval = interval  # heartbeats' (0: none)
         self.session_id = session_id
         self.state = "idle"
         self.stats = SessionStats()
-        self.props = PlaybackProperties(properties, live)
-        self.list = Playlist(content, ad_breaks, live)
+        self.props = PlaybackProperties(user, playlist.live)
+        self.list = playlist
         self.xy = Playheads()
-        self.xy.limit = self.list.limit
+        self.xy.limit = playlist.limit
         # Units most sessions never need are shared empty ones until first used.
         self.ads = NO_ADS
         self.quality = NO_QUALITY
@@ -106,14 +98,14 @@ class Playback:
     # ------------------------------------------------------------------ playheads now
 
     def content_now(self, now: float | None = None) -> float:
-        if now is None:
-            now = self.clock.monotonic()
-        return self.xy.content(now, self.state == "playing")
+        return self.xy.content(
+            self.clock.monotonic() if now is None else now, self.state == "playing"
+        )
 
     def ad_now(self, now: float | None = None) -> float:
-        if now is None:
-            now = self.clock.monotonic()
-        return self.xy.ad(now, self.state == "ad_playing")
+        return self.xy.ad(
+            self.clock.monotonic() if now is None else now, self.state == "ad_playing"
+        )
 
     def playback_position(self) -> float:
         xy, state = self.xy, self.state
@@ -154,7 +146,7 @@ class Playback:
     # ------------------------------------------------------------------ playback events
 
     def _emit_playback_started(self) -> None:
-        props = self.playback_props(with_ids=False)
+        props = self.playback_props(ids=False)
         self.emit(Event.PLAYBACK_STARTED, playlist_properties(props, self.list))
 
     def _emit_paused(self) -> None:
@@ -194,14 +186,14 @@ class Playback:
     def _emit_seek_started(self) -> None:
         self.stats.seek_count += 1
         seek, xy = self.seek, self.xy
-        props = self.playback_props(position=xy.playback_at(seek.origin))
+        props = self.playback_props(xy.playback_at(seek.origin))
         props["seek_position"] = seconds(xy.playback_at(seek.target))
         xy.pos = seek.target
         self.emit(Event.SEEK_STARTED, props)
 
     def _emit_seek_completed(self) -> None:
         seek = self.seek
-        props = self.playback_props(position=self.xy.playback_at(seek.target))
+        props = self.playback_props(self.xy.playback_at(seek.target))
         # Frames advanced from the landing if the seek ends in playing: carry them forward.
         now = self.clock.monotonic()
         self.xy.report(seek.target, seek.landed_at(self.state == "playing", now))
@@ -411,16 +403,11 @@ class Playback:
         assert out is not None, "events are derived only while the session runs a trigger"
         out.append((event, properties))
 
-    def playback_props(
-        self, position: float | None = None, *, with_ids: bool = True
-    ) -> dict[str, Any]:
+    def playback_props(self, at: float | None = None, ids: bool = True) -> dict[str, Any]:
+        """A playback event's properties at ``at`` (playback seconds; None: now)."""
+        position = self.playback_position() if at is None else at
         return self.props.playback(
-            self.session_id,
-            self.playback_position() if position is None else position,
-            self.list,
-            self.ads,
-            self.quality,
-            with_ids=with_ids,
+            self.session_id, position, self.list, self.ads, self.quality, ids
         )
 
     def content_props(self) -> dict[str, Any]:

@@ -151,7 +151,6 @@ class PlaybackProperties:
         playlist: Playlist,
         ads: AdCursor,
         quality: QualityState,
-        *,
         with_ids: bool = True,
     ) -> dict[str, Any]:
         """A playback event's properties at ``position`` (playback-frame seconds): what plays

@@ -14,7 +14,6 @@ heartbeats fire on the scheduler thread; one lock per session serialises them.
 from __future__ import annotations
 
 import contextlib
-import inspect
 import sys
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -30,6 +29,7 @@ from playhead.errors import CallbackError, ConfigurationError
 from playhead.model import AdBreak, Content
 from playhead.payload import message_id
 from playhead.playback import FRAMES, Playback
+from playhead.playlist import Playlist
 from playhead.positions import seconds
 from playhead.properties import check_properties
 from playhead.quality import NO_QUALITY, QualityState
@@ -38,7 +38,7 @@ from playhead.stats import SessionStats
 if TYPE_CHECKING:
     from playhead.tracker import Tracker
 
-__all__ = ["RAW_CALLBACKS", "Session"]
+__all__ = ["Session"]
 
 #: A pause this close to the end of the content may be the player's own pause before
 #: ``ended()`` (the HTML5 order): it is held this long (seconds) to see whether the end follows.
@@ -73,15 +73,9 @@ class Session:
         user = tracker.properties
         if properties is not None:
             user = {**user, **check_properties("properties", properties)}
-        self._core = core = Playback(
-            tracker.clock,
-            tracker.heartbeat_interval,
-            session_id or message_id(),
-            content,
-            ad_breaks,
-            bool(livestream),
-            user,
-        )
+        playlist = Playlist(content, ad_breaks, bool(livestream))
+        sid = session_id or message_id()
+        self._core = core = Playback(tracker.clock, tracker.heartbeat_interval, sid, playlist, user)
         self._driver = Driver(tracker, core)
 
     @property
@@ -100,11 +94,9 @@ class Session:
     def __del__(self) -> None:
         """Dropped without ``exit()``: the viewer is gone, so the session ends with Exited.
 
-        Timers hold sessions weakly (:class:`~playhead.windows.Wake`), so a playing session the
-        application dropped is collected here instead of sending heartbeats forever. The events
-        are built now, with the session's last playhead, and delivered through the clock (on
-        the scheduler thread): the garbage collector may run this inside any code, a
-        transport's lock included.
+        Timers hold a session's driver weakly, so a session the application dropped is collected
+        (instead of sending heartbeats forever). The events are built now and delivered through
+        the clock: the garbage collector may run this inside any code, a transport's lock too.
         """
         driver = getattr(self, "_driver", None)
         if driver is None or driver.core.state in ("idle", "ended") or sys.is_finalizing():
@@ -151,14 +143,7 @@ class Session:
                     core.xy.pos = checked
         if state in FRAMES:
             raise Refused("frames are already advancing", quiet=True)
-        hold = self._driver.hold
-        if hold.trigger == "seek_end":  # frames advance from the held landing of the seek
-            core.seek.landing = hold.at
-            hold.drop()
-        try:
-            self._driver.fire("frames", "playing")
-        finally:
-            core.seek.landing = None
+        self._driver.frames("playing")
 
     @callback
     def pause(self, position: float | None = None) -> None:
@@ -411,24 +396,3 @@ class Session:
     @property
     def livestream(self) -> bool:
         return self._core.list.live
-
-
-def _parameters(name: str) -> tuple[str, ...]:
-    signature = inspect.signature(getattr(Session, name))
-    return tuple(
-        parameter.name
-        for parameter in signature.parameters.values()
-        if parameter.name != "self" and parameter.kind is not parameter.VAR_KEYWORD
-    )
-
-
-#: Every raw callback of a session, in the order of the API, with its parameters' names
-#: (``content_start``, ``ad_break_start`` and ``ad_start`` also take metadata keywords).
-RAW_CALLBACKS: dict[str, tuple[str, ...]] = {
-    name: _parameters(name)
-    for name in (
-        "play", "playing", "pause", "time_update", "waiting", "seeking", "seeked", "ended",
-        "content_start", "ad_break_start", "ad_start", "ad_time_update", "ad_skipped", "ad_end",
-        "ad_break_end", "quality", "volume", "rate_change", "fullscreen", "interrupt", "exit",
-    )
-}  # fmt: skip

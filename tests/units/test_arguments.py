@@ -59,3 +59,28 @@ def test_a_length_is_a_number_above_zero_within_what_a_session_holds() -> None:
         checked, reason = length(bad)
         assert checked is None
         assert reason == f"not a length: {bad!r}"
+
+
+def test_the_raw_callbacks_table_matches_the_sessions_signatures() -> None:
+    """Timelines, the recorder and builders call what RAW_CALLBACKS names, with those names."""
+    import inspect
+
+    from playhead.arguments import RAW_CALLBACKS
+    from playhead.session import Session
+
+    for name, parameters in RAW_CALLBACKS.items():
+        signature = inspect.signature(getattr(Session, name))
+        named = tuple(
+            p.name
+            for p in signature.parameters.values()
+            if p.name != "self" and p.kind is not p.VAR_KEYWORD
+        )
+        assert named == parameters, name
+    public = {
+        name
+        for name, member in vars(Session).items()
+        if callable(member) and not name.startswith("_")
+    }
+    # duration_change is left out on purpose: the recorder writes the length it learnt into the
+    # session's content instead (see adapters/recorder.py).
+    assert public - set(RAW_CALLBACKS) == {"duration_change"}

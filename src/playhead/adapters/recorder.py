@@ -26,8 +26,8 @@ from typing import Any
 import attrs
 
 from playhead.adapters._base import clock_of
+from playhead.arguments import RAW_CALLBACKS
 from playhead.clock import Clock, format_timestamp
-from playhead.session import RAW_CALLBACKS
 
 __all__ = ["RAW_CALLBACKS", "Recorder"]
 

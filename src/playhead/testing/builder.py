@@ -26,9 +26,9 @@ from typing import Any
 
 import attrs
 
+from playhead.arguments import RAW_CALLBACKS
 from playhead.clock import DEFAULT_START
 from playhead.model import Ad, AdBreak, Content
-from playhead.session import RAW_CALLBACKS
 from playhead.transports.base import Transport
 
 __all__ = ["CALLBACKS", "DEFAULT_START", "TimelineBuilder"]

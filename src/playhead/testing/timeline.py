@@ -26,9 +26,10 @@ from typing import Any
 
 import attrs
 
+from playhead.arguments import RAW_CALLBACKS
 from playhead.clock import DEFAULT_START, FakeClock, parse_timestamp
 from playhead.errors import ConfigurationError, TimelineError
-from playhead.session import RAW_CALLBACKS, Session
+from playhead.session import Session
 from playhead.tracker import Tracker
 from playhead.transports.base import Payload, Transport
 from playhead.transports.memory import MemoryTransport
