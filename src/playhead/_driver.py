@@ -108,8 +108,6 @@ class Driver:
         now = core.clock.monotonic() if at is None else at
         self.freeze(now)  # every event of the trigger: one instant
         core.from_ = old
-        if old == "idle":
-            self.waker()  # the timers of the frames to come hold it
         out: _Events = []
         core.out = out
         try:
@@ -125,14 +123,14 @@ class Driver:
             return False
         new = core.state
         if core.frames_at is not None or new not in FRAMES:
-            self._frames(new)
+            self._frames()
         if new != old:
             core.stats.add_time(old, now - core.since)
             core.since = now
             self._windows(old, new, now)
         return True
 
-    def _frames(self, state: str) -> None:
+    def _frames(self) -> None:
         """Frames (re)started: heartbeats from then, quartiles by the clock; or they stopped."""
         core = self.core
         started = core.frames_at
@@ -160,7 +158,7 @@ class Driver:
 
     def _windows(self, old: str, new: str, now: float) -> None:
         """What a change of state does to the tracker's open sessions and the idle watch."""
-        wake = self.wake
+        wake = self.waker()
         if old == "idle":  # started: Tracker.close() ends it if it is still open then
             self.tracker._open.add(wake)
         if new == "ended":
