@@ -261,7 +261,8 @@ class Driver:
         state = core.state
         if core.in_ad_frame():
             # Players go on reporting the content's time under an ad: routine, not a warning.
-            raise Refused("the content playhead is frozen during an ad", quiet=True)
+            self.ignore("time_update", "the content playhead is frozen during an ad", quiet=True)
+            return
         if state == "ended":
             raise Refused("the session has ended")
         checked = accept(core.xy.check(position))

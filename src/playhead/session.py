@@ -141,8 +141,9 @@ class Session:
                     core.seek.target = checked
                 elif checked is not None:
                     core.xy.pos = checked
-        if state in FRAMES:
-            raise Refused("frames are already advancing", quiet=True)
+        if state in FRAMES:  # routine (players repeat it): ignored without an exception
+            self._driver.ignore("playing", "frames are already advancing", quiet=True)
+            return
         self._driver.frames("playing")
 
     @callback
