@@ -37,6 +37,7 @@ log = get_logger("playhead.session")
 
 _Events = list[tuple[str, dict[str, Any]]]
 _F = TypeVar("_F", bound=Callable[..., None])
+_R = TypeVar("_R")
 
 
 def callback(method: _F) -> _F:
@@ -49,21 +50,7 @@ def callback(method: _F) -> _F:
 
     @functools.wraps(method)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> None:
-        driver = self._driver
-        try:
-            with driver.lock:
-                try:
-                    if driver.hold.trigger is not None:
-                        driver.settle(name)
-                    method(self, *args, **kwargs)
-                except Refused as refused:
-                    driver.ignore(name, refused.reason, quiet=refused.quiet)
-                except ConfigurationError as exc:  # metadata of the wrong type
-                    driver.ignore(name, str(exc))
-        except CallbackError:
-            raise
-        except Exception as exc:  # a bug of ours must not kill the player's thread
-            driver.failed(name, exc)
+        self._driver.guarded(name, method, self, *args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
 
@@ -94,6 +81,24 @@ class Driver:
         self.idle = NO_IDLE_WATCH
         self.wake: Wake | None = None
 
+    def guarded(self, call: str, method: Callable[..., None], /, *args: Any, **kwargs: Any) -> None:
+        """Run the raw callback ``call`` under the lock, a held trigger settled first; what it
+        refuses is logged and ignored, and no exception reaches the player (unless strict)."""
+        try:
+            with self.lock:
+                try:
+                    if self.hold.trigger is not None:
+                        self.settle(call)
+                    method(*args, **kwargs)
+                except Refused as refused:
+                    self.ignore(call, refused.reason, quiet=refused.quiet)
+                except ConfigurationError as exc:  # metadata of the wrong type
+                    self.ignore(call, str(exc))
+        except CallbackError:
+            raise
+        except Exception as exc:  # a bug of ours must not kill the player's thread
+            self.failed(call, exc)
+
     # ------------------------------------------------------------------ triggers and events
 
     def fire(
@@ -108,15 +113,10 @@ class Driver:
         now = core.clock.monotonic() if at is None else at
         self.freeze(now)  # every event of the trigger: one instant
         core.from_ = old
-        out: _Events = []
-        core.out = out
         try:
-            done = DISPATCH.trigger(core, trigger)
+            done: bool | None = self.run(DISPATCH.trigger, core, trigger, wall=wall)
         except MachineError:
             done = None
-        finally:
-            core.out = None
-            self.send(out, wall)
         if not done:
             reason = "not valid" if done is None else "no rule applies"
             self.ignore(call, f"{reason} in state {old!r}")
@@ -177,16 +177,17 @@ class Driver:
         state = self.core.state
         self.core.xy.freeze(now, state == "playing", state == "ad_playing")
 
-    def run(self, derive: Callable[[], None]) -> None:
-        """Derive events outside a trigger (a timer, a reported ad time) and send them."""
+    def run(self, derive: Callable[..., _R], /, *args: Any, wall: float | None = None) -> _R:
+        """``derive(*args)`` (a trigger, a timer's work, a reported ad time), then send the
+        events it derived, also when it raised (``wall``: the time they carry, if earlier)."""
         core = self.core
         out: _Events = []
         core.out = out
         try:
-            derive()
+            return derive(*args)
         finally:
             core.out = None
-            self.send(out)
+            self.send(out, wall)
 
     def send(self, events: _Events, wall: float | None = None) -> None:
         """Build and deliver derived events (``wall``: the time they carry, if earlier)."""
@@ -281,11 +282,24 @@ class Driver:
         if hold.trigger != "seek_end":
             self.fire("frames", call)
             return
-        seek = self.core.seek
-        seek.landing = hold.at
+        landing = hold.at
         hold.drop()
+        self._land(landing, "frames", call)
+
+    def _land(
+        self,
+        landing: float,
+        trigger: str,
+        call: str,
+        at: float | None = None,
+        wall: float | None = None,
+    ) -> None:
+        """Fire ``trigger`` for a seek that landed at ``landing``: frames, if the seek ends in
+        playing, advanced from then."""
+        seek = self.core.seek
+        seek.landing = landing
         try:
-            self.fire("frames", call)
+            self.fire(trigger, call, at, wall)
         finally:
             seek.landing = None
 
@@ -321,26 +335,16 @@ class Driver:
         trigger, at, wall = held
         if trigger == "pause":
             self.fire(trigger, "pause", at, wall)
-            return
-        seek = self.core.seek
-        seek.landing = at  # frames (if it lands in playing) advanced from then
-        try:
-            self.fire(trigger, "seeked", at, wall)
-        finally:
-            seek.landing = None
+        else:
+            self._land(at, trigger, "seeked", at, wall)
 
     def leave(self) -> None:
         """The viewer is gone (the tracker closes): Exited, as ``Session.exit()`` would."""
-        try:
-            with self.lock:
-                if self.hold.trigger is not None:
-                    self.settle("exit")
-                if self.core.state != "ended":
-                    self.fire("leave", "exit")
-        except CallbackError:
-            raise
-        except Exception as exc:  # a bug of ours must not stop the tracker closing
-            self.failed("exit", exc)
+        self.guarded("exit", self._leave)
+
+    def _leave(self) -> None:
+        if self.core.state != "ended":
+            self.fire("leave", "exit")
 
     # ------------------------------------------------------------------ timers
 
