@@ -141,9 +141,19 @@ class GstAdapter(AdapterHandle):
             return
         position = nanos / 1e9
         if self._taken_down() and (self._position is None or position < self._position):
-            return  # the stop's flush reads as 0 before its message is on the bus: no seek
+            self._stop_seen()  # the stop's flush reads as 0 before its message is on the bus
+            return
         self._position = position
         self.monitor.time_update(position)
+
+    def _stop_seen(self) -> None:
+        """The application is stopping the pipeline: positions read from now are its flush's 0,
+        not a seek, and the viewer left where the last reading, carried forward, says."""
+        if not self._stopping:
+            self._stopping = True
+            expected = self.monitor.expected_position()
+            if expected is not None:
+                self._position = expected
 
     def _taken_down(self) -> bool:
         """Whether the application is stopping the pipeline (asked after the position query,
@@ -194,8 +204,7 @@ class GstAdapter(AdapterHandle):
                 self._paused = False
                 self.monitor.playing(self._query_position())
         elif pending in (State.READY, State.NULL):
-            # On its way down (a stop): positions read now are the flush's 0, not a seek.
-            self._stopping = True
+            self._stop_seen()
         elif old == State.PLAYING and new == State.PAUSED and pending == State.VOID_PENDING:
             if self._started and not self._pausing_to_buffer():
                 self._paused = True

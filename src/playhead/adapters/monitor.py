@@ -241,6 +241,15 @@ class PlayheadMonitor:
 
     # -- inference ---------------------------------------------------------------------------
 
+    def expected_position(self) -> float | None:
+        """Where the playhead should be now: the last reading, carried forward at the rate
+        unless paused; None before any reading. (An adapter whose player has lost its own
+        position, a GStreamer pipeline being stopped, ends the session there.)"""
+        with self._lock:
+            if self._position is None:
+                return None
+            return self._expected(self.clock.monotonic(), self.session.state)
+
     def _expected(self, now: float, state: str) -> float:
         """Where the playhead may be by now: paused, where it was; otherwise as if it had run.
 
