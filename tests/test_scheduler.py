@@ -12,7 +12,7 @@ import pytest
 import playhead
 from playhead import Content
 from playhead._scheduler import COALESCE, Timer, _Scheduler, _TimerWheel
-from playhead.clock import _TimerHeap, call_again
+from playhead.clock import _TimerHeap, rearmer
 from tests.conftest import assert_all_valid
 
 EP = Content(asset_id="c1", total_length=600)
@@ -222,7 +222,7 @@ def test_a_heartbeat_re_arms_the_same_timer() -> None:
     assert clock.pending == 2  # the heartbeat, and the idle watch's timer armed at the pause
 
 
-def test_call_again_on_a_clock_of_ones_own_is_call_at() -> None:
+def test_a_re_arm_on_a_clock_of_ones_own_is_call_at() -> None:
     class OwnClock:
         def __init__(self) -> None:
             self.calls: list[float] = []
@@ -240,7 +240,7 @@ def test_call_again_on_a_clock_of_ones_own_is_call_at() -> None:
     own = OwnClock()
     old = Timer(1.0, lambda: None)
     old.cancel()
-    new = call_again(own, old, 11.0, lambda: None)
+    new = rearmer(own)(old, 11.0, lambda: None)
     assert new is not old
     assert own.calls == [11.0]
 
@@ -249,7 +249,7 @@ def test_a_real_clock_timer_is_re_armed_only_once_it_has_run() -> None:
     clock = playhead.SystemClock()
     ran = threading.Event()
     timer = clock.call_at(time.monotonic() + 0.01, ran.set)
-    pending = call_again(clock, timer, time.monotonic() + 60, lambda: None)
+    pending = rearmer(clock)(timer, time.monotonic() + 60, lambda: None)
     assert pending is not timer  # it has not run yet: a new one
     pending.cancel()
     assert ran.wait(5)
@@ -257,7 +257,7 @@ def test_a_real_clock_timer_is_re_armed_only_once_it_has_run() -> None:
     while timer._heap is not None and time.monotonic() < deadline:
         time.sleep(0.005)
     again = threading.Event()
-    assert call_again(clock, timer, time.monotonic() + 0.01, again.set) is timer
+    assert rearmer(clock)(timer, time.monotonic() + 0.01, again.set) is timer
     assert again.wait(5)
 
 

@@ -94,20 +94,21 @@ class _TimerHeap:
         return sum(1 for _, _, t in self._heap if not t.cancelled)
 
 
-def call_again(clock: Clock, timer: Timer, due: float, callback: Callable[[], None]) -> Timer:
-    """``clock.call_at(due, callback)``, re-arming ``timer`` itself when it has run.
+def rearmer(clock: Clock) -> Callable[[Timer, float, Callable[[], None]], Timer]:
+    """How to call ``callback`` again at ``due`` through ``clock``, re-arming ``timer`` itself
+    when it has run.
 
     What a heartbeat does every 10 s: on the built-in clocks the session keeps one Timer for
     good instead of a new one per beat (each of which lived long enough to reach the garbage
     collector's oldest generation and bring on its full collections sooner). Other clocks get
-    a plain ``call_at``.
+    a plain ``call_at``. A tracker looks it up once, not per beat.
     """
     rearm: Callable[[Timer, float, Callable[[], None]], Timer] | None = getattr(
         clock, "_rearm", None
     )
-    if rearm is None:
-        return clock.call_at(due, callback)
-    return rearm(timer, due, callback)
+    if rearm is not None:
+        return rearm
+    return lambda _timer, due, callback: clock.call_at(due, callback)
 
 
 class SystemClock:

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from playhead._driver import Driver
 from playhead._logging import get_logger
-from playhead.clock import Clock, SystemClock
+from playhead.clock import Clock, SystemClock, rearmer
 from playhead.errors import ConfigurationError
 from playhead.model import AdBreak, Content
 from playhead.payload import PayloadFactory
@@ -133,6 +133,7 @@ class Tracker:
             raise ConfigurationError(f"video_player must be a string, got {video_player!r}")
         self.transport = transport
         self.clock: Clock = clock
+        self._rearm = rearmer(clock)
         self.strict = bool(strict)
         self.user_id = user_id
         self.anonymous_id = anonymous_id

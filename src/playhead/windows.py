@@ -11,7 +11,7 @@ import weakref
 from collections.abc import Callable
 from typing import Protocol
 
-from playhead.clock import Clock, Timer, call_again
+from playhead.clock import Clock, Timer
 
 __all__ = [
     "KEEP_HOLD",
@@ -43,14 +43,6 @@ class Ticker:
             self.timer.cancel()
         self.timer = clock.call_at(due, callback)
 
-    def again(self, clock: Clock, due: float, callback: Callable[[], None]) -> None:
-        """The next firing of a timer that has just run: the same Timer object, re-armed."""
-        timer = self.timer
-        if timer is None:
-            self.timer = clock.call_at(due, callback)
-        else:
-            self.timer = call_again(clock, timer, due, callback)
-
     def stop(self) -> None:
         if self.timer is not None:
             self.timer.cancel()
@@ -60,10 +52,6 @@ class Ticker:
         """Whether a firing at ``now`` is this ticker's pending one (not a stale one)."""
         timer = self.timer
         return timer is not None and now >= timer.due
-
-    def due(self, default: float) -> float:
-        """When the pending firing was due (the base of the next one: no drift)."""
-        return self.timer.due if self.timer is not None else default
 
 
 #: Callbacks that report something alongside (positions, quality): they leave a hold as it is.
