@@ -212,13 +212,13 @@ def test_a_heartbeat_re_arms_the_same_timer() -> None:
     session = tracker.session(content=[EP])
     session.play()
     session.playing(0)
-    timer = session._driver.beat.timer
+    timer = session._driver.beat
     clock.advance(35)
-    assert session._driver.beat.timer is timer
+    assert session._driver.beat is timer
     assert clock.pending == 1
     session.pause()
     session.playing()
-    assert session._driver.beat.timer is not timer  # the cancelled one may still sit in the heap
+    assert session._driver.beat is not timer  # the cancelled one may still sit in the heap
     assert clock.pending == 2  # the heartbeat, and the idle watch's timer armed at the pause
 
 

@@ -91,3 +91,32 @@ def test_volume_and_fullscreen_ride_on_playback_events(harness: Harness) -> None
     assert props["sound"] == 73
     assert props["full_screen"] is True
     assert session.stats.ignored_callbacks == 1
+
+
+def test_one_sessions_volume_and_fullscreen_are_not_another_sessions(harness: Harness) -> None:
+    # Sessions without properties of their own start from their tracker's shared ones.
+    tracker = harness.tracker(properties={"video_player": "kiosk"})
+    loud, quiet, live = (
+        tracker.session(content=[EP], session_id="loud"),
+        tracker.session(content=[EP], session_id="quiet"),
+        tracker.session(content=[EP], session_id="live", livestream=True),
+    )
+    for session in (loud, quiet, live):
+        session.play()
+        session.playing(0)
+    loud.volume(80)
+    loud.fullscreen(True)
+    quiet.volume(120)  # refused: the shared properties must not be touched either
+    for session in (loud, quiet, live):
+        session.pause()
+    paused = {
+        p["properties"]["session_id"]: p["properties"] for p in harness.of("Video Playback Paused")
+    }
+    assert paused["loud"]["sound"] == 80
+    assert paused["loud"]["full_screen"] is True
+    for other in ("quiet", "live"):
+        assert "sound" not in paused[other]
+        assert "full_screen" not in paused[other]
+        assert paused[other]["video_player"] == "kiosk"
+    assert paused["live"]["livestream"] is True
+    assert paused["quiet"]["livestream"] is False

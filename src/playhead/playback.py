@@ -69,14 +69,19 @@ class Playback:
     )
 
     def __init__(
-        self, clock: Clock, interval: float, session_id: str, playlist: Playlist, user: Any
+        self,
+        clock: Clock,
+        interval: float,
+        session_id: str,
+        playlist: Playlist,
+        props: PlaybackProperties,
     ) -> None:
         self.clock = clock
         self.interval = interval  # heartbeats' (0: none)
         self.session_id = session_id
         self.state = "idle"
         self.stats = SessionStats()
-        self.props = PlaybackProperties(user, playlist.live)
+        self.props = props
         self.list = playlist
         self.xy = Playheads()
         self.xy.limit = playlist.limit

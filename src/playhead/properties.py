@@ -109,16 +109,23 @@ class PlaybackProperties:
     ``user`` holds the tracker's and the session's properties (the tracker's own mapping,
     shared, when the session adds none: no dict per session); :meth:`build` adds
     ``session_id``, ``livestream``, the position and the player's last volume / fullscreen /
-    quality.
+    quality. A session that adds no properties starts with one of its tracker's ``shared``
+    instances (one object fewer per session for the garbage collector to walk) and takes its
+    own (:meth:`own`) when the player first reports a volume or fullscreen.
     """
 
-    __slots__ = ("full_screen", "live", "sound", "user")
+    __slots__ = ("full_screen", "live", "shared", "sound", "user")
 
-    def __init__(self, user: Mapping[str, Any], live: bool) -> None:
+    def __init__(self, user: Mapping[str, Any], live: bool, *, shared: bool = False) -> None:
         self.user = user
         self.live = live
+        self.shared = shared
         self.sound: int | None = None
         self.full_screen: bool | None = None
+
+    def own(self) -> PlaybackProperties:
+        """These properties, to change: a copy of its own when they are shared."""
+        return PlaybackProperties(self.user, self.live) if self.shared else self
 
     def build(
         self,

@@ -31,7 +31,7 @@ from playhead.payload import message_id
 from playhead.playback import FRAMES, Playback
 from playhead.playlist import Playlist
 from playhead.positions import seconds
-from playhead.properties import check_properties
+from playhead.properties import PlaybackProperties, check_properties
 from playhead.quality import NO_QUALITY, QualityState
 from playhead.stats import SessionStats
 
@@ -70,12 +70,16 @@ class Session:
     ) -> None:
         if session_id is not None and (not isinstance(session_id, str) or not session_id):
             raise ConfigurationError(f"session_id must be a non-empty string, got {session_id!r}")
-        user = tracker.properties
-        if properties is not None:
-            user = {**user, **check_properties("properties", properties)}
         playlist = Playlist(content, ad_breaks, bool(livestream))
+        if properties is None:
+            props = tracker._shared_props[playlist.live]
+        else:
+            user = {**tracker.properties, **check_properties("properties", properties)}
+            props = PlaybackProperties(user, playlist.live)
         sid = session_id or message_id()
-        self._core = core = Playback(tracker.clock, tracker.heartbeat_interval, sid, playlist, user)
+        self._core = core = Playback(
+            tracker.clock, tracker.heartbeat_interval, sid, playlist, props
+        )
         self._driver = Driver(tracker, core)
 
     @property
@@ -305,7 +309,10 @@ class Session:
     @callback
     def volume(self, sound: float) -> None:
         """The volume changed, 0-100 (adapters convert their player's scale)."""
-        self._core.props.sound = accept(volume(sound))
+        sound = accept(volume(sound))
+        core = self._core
+        core.props = core.props.own()
+        core.props.sound = sound
 
     @callback
     def rate_change(self, rate: float) -> None:
@@ -322,7 +329,9 @@ class Session:
     @callback
     def fullscreen(self, on: bool) -> None:
         """Fullscreen was switched on or off."""
-        self._core.props.full_screen = bool(on)
+        core = self._core
+        core.props = core.props.own()
+        core.props.full_screen = bool(on)
 
     @callback
     def interrupt(self, method: str | None = None) -> None:

@@ -14,7 +14,7 @@ from playhead.errors import ConfigurationError
 from playhead.model import AdBreak, Content
 from playhead.payload import PayloadFactory
 from playhead.playback import Playback
-from playhead.properties import check_properties
+from playhead.properties import PlaybackProperties, check_properties
 from playhead.session import Session
 from playhead.transports.base import FlushResult, Payload, Transport
 from playhead.windows import Wake
@@ -141,6 +141,12 @@ class Tracker:
         if video_player is not None:
             defaults["video_player"] = video_player
         self.properties: Mapping[str, Any] = defaults
+        # What the sessions that add no properties of their own share (by ``livestream``)
+        # until the player reports a volume or fullscreen.
+        self._shared_props = (
+            PlaybackProperties(defaults, False, shared=True),
+            PlaybackProperties(defaults, True, shared=True),
+        )
         self._factory = PayloadFactory(
             clock,
             user_id=user_id,

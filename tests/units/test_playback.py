@@ -9,6 +9,7 @@ from playhead.clock import FakeClock
 from playhead.payload import Event
 from playhead.playback import Playback
 from playhead.playlist import Playlist
+from playhead.properties import PlaybackProperties
 
 
 def fire(core: Playback, trigger: str) -> list[tuple[str, dict[str, Any]]]:
@@ -23,7 +24,9 @@ def fire(core: Playback, trigger: str) -> list[tuple[str, dict[str, Any]]]:
 
 def playback(clock: FakeClock, interval: float = 10.0) -> Playback:
     playlist = Playlist([{"asset_id": "c1", "total_length": 60}], [], False)
-    return Playback(clock, interval, "s1", playlist, {"video_player": "test"})
+    return Playback(
+        clock, interval, "s1", playlist, PlaybackProperties({"video_player": "test"}, playlist.live)
+    )
 
 
 def test_events_come_back_in_order_and_nothing_is_scheduled() -> None:
