@@ -311,30 +311,64 @@ def memory_per_playing_session(count: int) -> float:
     return (after - before - 8 * count) / count  # less the list slot that holds each one
 
 
-def creation_as_sessions_grow(levels: list[int], *, freeze: bool = False) -> dict[int, float]:
-    """us to create one session (with its Content) when ``level`` playing sessions exist.
+class _FullCollections:
+    """A ``gc.callbacks`` entry that counts the collector's full collections."""
 
-    Each level creates a quarter of its count more (at least 1,000): CPython's collector runs a
-    full collection when a quarter more objects have survived, so the chunk carries its share.
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "stop" and info["generation"] == 2:
+            self.count += 1
+
+
+#: Sessions a level may create while waiting for a full collection (it never needs this many).
+_CYCLE_LIMIT = 400_000
+
+
+def creation_as_sessions_grow(
+    levels: list[int], *, freeze: bool = False
+) -> dict[int, tuple[float, int]]:
+    """(us to create one session with its Content, sessions timed) when ``level`` playing
+    sessions exist, over one whole cycle of the garbage collector.
+
+    CPython runs a full collection when the objects that survived since the last one reach a
+    quarter of all it holds (and not before 11 collections of the middle generation, 77,000 net
+    allocations: about 9,300 sessions); its cost, proportional to everything tracked, is paid by
+    the sessions created in between. So each level times the sessions created from the end of
+    one full collection (a ``gc.collect()``) to the end of the next: every level carries exactly
+    one collection's share. (A fixed chunk per level carried a whole collection at some levels
+    and none at others, depending on where the collector's count happened to stand.) A cycle
+    adds sessions: at 100 the timed ones take the count to about 9,400.
     ``freeze``: what an application with that many sessions can do, ``gc.freeze()`` once the
     sessions have started (the collector then leaves them out of its full collections).
     """
     tracker = scale_tracker()
     sessions: list[Any] = []
-    figures: dict[int, float] = {}
-    for level in levels:
-        start_sessions(tracker, level - len(sessions), sessions)
-        if freeze:
-            gc.freeze()
-        made: list[Any] = []
-        chunk = max(1_000, level // 4)
-        start = time.perf_counter()
-        for i in range(chunk):
-            made.append(tracker.session(content=[Content(asset_id=f"n{i}", total_length=600)]))
-        figures[level] = (time.perf_counter() - start) / chunk * 1e6
-        del made
-    if freeze:
-        gc.unfreeze()
+    figures: dict[int, tuple[float, int]] = {}
+    full = _FullCollections()
+    gc.callbacks.append(full)
+    try:
+        for level in levels:
+            start_sessions(tracker, level - len(sessions), sessions)
+            if freeze:
+                gc.freeze()
+            made: list[Any] = []
+            gc.collect()  # a full collection has just ended: a cycle starts, as after any
+            seen = full.count
+            start = time.perf_counter()
+            while full.count == seen:  # to the end of the next one
+                if len(made) >= _CYCLE_LIMIT:
+                    raise RuntimeError(f"no full collection in {_CYCLE_LIMIT:,} sessions")
+                made.append(
+                    tracker.session(content=[Content(asset_id=f"n{level}", total_length=600)])
+                )
+            figures[level] = ((time.perf_counter() - start) / len(made) * 1e6, len(made))
+            del made
+            if freeze:
+                gc.unfreeze()
+    finally:
+        gc.callbacks.remove(full)
     end_sessions(sessions)
     return figures
 
@@ -461,20 +495,25 @@ def main() -> int:
         )
     levels = [100, 500, 1_000] if quick else [100, 10_000, 100_000]
     growth_rounds = 1 if quick else 3
-    runs: list[dict[int, float]] = []
-    frozen: list[dict[int, float]] = []
+    runs: list[dict[int, tuple[float, int]]] = []
+    frozen: list[dict[int, tuple[float, int]]] = []
     for _ in range(growth_rounds):  # interleaved: the collector as it is, then frozen
         runs.append(creation_as_sessions_grow(levels))
         frozen.append(creation_as_sessions_grow(levels, freeze=True))
-    ratios = [run[levels[-1]] / run[levels[0]] for run in runs]
-    frozen_ratios = [run[levels[-1]] / run[levels[0]] for run in frozen]
+    ratios = [run[levels[-1]][0] / run[levels[0]][0] for run in runs]
+    frozen_ratios = [run[levels[-1]][0] / run[levels[0]][0] for run in frozen]
+
+    def at_levels(figures: list[dict[int, tuple[float, int]]]) -> str:
+        return ", ".join(
+            f"{statistics.median(run[level][0] for run in figures):.1f} us at {level:,} "
+            f"(cycles of {statistics.median(run[level][1] for run in figures):,.0f} sessions)"
+            for level in levels
+        )
+
     print(
         goal(
             "3 session creation as sessions grow",
-            ", ".join(
-                f"{statistics.median(run[level] for run in runs):.1f} us at {level:,}"
-                for level in levels
-            ),
+            at_levels(runs),
             f"flat: at {levels[-1]:,} <= 1.5x the cost at {levels[0]}",
             spread(ratios)[1] <= 1.5,
             ratio_text(ratios, f"{levels[-1]:,} / {levels[0]}:"),
@@ -482,10 +521,7 @@ def main() -> int:
     )
     print(
         "  (an application's option) the same with gc.freeze() once the sessions have started: "
-        + ", ".join(
-            f"{statistics.median(run[level] for run in frozen):.1f} us at {level:,}"
-            for level in levels
-        )
+        + at_levels(frozen)
         + "; "
         + ratio_text(frozen_ratios, f"{levels[-1]:,} / {levels[0]}:")
     )
