@@ -88,6 +88,20 @@ def test_a_playhead_that_has_not_moved_yet_is_startup_not_a_stall(harness: Harne
     assert monitor.inferred_seeks == 0
 
 
+def test_a_start_up_the_players_clock_ran_through_is_not_a_seek(harness: Harness) -> None:
+    # A pipeline's clock starts at PLAYING; when the first frames come late it drops them and
+    # the first reading that moves is already seconds on.
+    monitor = started(harness, stall_timeout=1, seek_threshold=1)
+    for _ in range(25):
+        harness.advance(0.1)
+        monitor.time_update(0)
+    harness.advance(0.1)
+    monitor.time_update(2.6)
+    tick(harness, monitor, 2.6, 4, step=0.1)
+    assert harness.names() == START
+    assert (monitor.inferred_stalls, monitor.inferred_seeks) == (0, 0)
+
+
 class LateTimers:
     """The harness's clock whose timers fire ``late`` seconds after they are due (a loaded
     machine's scheduler thread)."""
