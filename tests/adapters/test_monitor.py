@@ -102,6 +102,15 @@ def test_a_start_up_the_players_clock_ran_through_is_not_a_seek(harness: Harness
     assert (monitor.inferred_stalls, monitor.inferred_seeks) == (0, 0)
 
 
+def test_a_jump_while_paused_in_start_up_is_still_a_seek(harness: Harness) -> None:
+    monitor = started(harness, stall_timeout=1, seek_threshold=1)
+    monitor.pause(0)
+    harness.advance(30)
+    monitor.time_update(20)  # the viewer seeks before the first frame moved
+    assert harness.names() == [*START, "Video Playback Paused", *SEEK]
+    assert monitor.inferred_seeks == 1
+
+
 class LateTimers:
     """The harness's clock whose timers fire ``late`` seconds after they are due (a loaded
     machine's scheduler thread)."""

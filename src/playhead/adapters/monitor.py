@@ -278,7 +278,7 @@ class PlayheadMonitor:
         if state not in ("playing", "paused") and not (state == "buffering" and self._stalled):
             return False  # the player's own seek or stall is in flight: it has the word
         expected = self._expected(now, state)
-        if self._stalled or not self._advanced:
+        if self._stalled or (not self._advanced and state == "playing"):
             # The player's clock may have run on through the stall (a GStreamer pipeline left
             # running, VLC, Qt) or the start-up, and its first reading after it land where that
             # clock says, not where the last repeat of the frozen position would have it.
