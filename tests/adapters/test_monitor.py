@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 import playhead
 from playhead.adapters.monitor import PlayheadMonitor
+from playhead.clock import Timer
 from tests.conftest import Harness
 
 BUFFER = ["Video Playback Buffer Started", "Video Playback Buffer Completed"]
@@ -56,9 +59,119 @@ def test_a_frozen_playhead_becomes_a_stall_after_the_timeout(harness: Harness) -
 
 def test_the_timer_fires_even_when_the_player_sends_nothing(harness: Harness) -> None:
     monitor = started(harness, stall_timeout=2)
+    tick(harness, monitor, 0, 1)
     harness.advance(2.0)
     assert harness.names() == [*START, BUFFER[0]]
     assert monitor.inferred_stalls == 1
+
+
+def test_a_playhead_that_has_not_moved_yet_is_startup_not_a_stall(harness: Harness) -> None:
+    # VLC reports Playing, a pipeline reaches PLAYING, before the first frame is out; on a
+    # loaded machine the playhead then stays at 0 for seconds. That wait is start-up
+    # (docs/rules.md: a stall before the first frame is startup time, not a rebuffer).
+    monitor = started(harness, stall_timeout=1)
+    for _ in range(12):
+        harness.advance(0.25)
+        monitor.time_update(0)  # the player repeats its start position
+    harness.advance(5)  # and then says nothing at all
+    assert harness.names() == START
+    assert monitor.inferred_stalls == 0
+    assert harness.clock.pending == 0  # no timer either
+    # It moves: start-up is over and the timer runs from here; a true stall is inferred.
+    position = tick(harness, monitor, 0, 2)
+    harness.advance(1.0)
+    assert harness.names() == [*START, BUFFER[0]]
+    assert harness.props(BUFFER[0])["position"] == 2
+    monitor.time_update(position + 0.25)
+    assert harness.names() == [*START, *BUFFER]
+    assert monitor.inferred_stalls == 1
+    assert monitor.inferred_seeks == 0
+
+
+def test_a_start_up_the_players_clock_ran_through_is_not_a_seek(harness: Harness) -> None:
+    # A pipeline's clock starts at PLAYING; when the first frames come late it drops them and
+    # the first reading that moves is already seconds on.
+    monitor = started(harness, stall_timeout=1, seek_threshold=1)
+    for _ in range(25):
+        harness.advance(0.1)
+        monitor.time_update(0)
+    harness.advance(0.1)
+    monitor.time_update(2.6)
+    tick(harness, monitor, 2.6, 4, step=0.1)
+    assert harness.names() == START
+    assert (monitor.inferred_stalls, monitor.inferred_seeks) == (0, 0)
+
+
+def test_a_jump_while_paused_in_start_up_is_still_a_seek(harness: Harness) -> None:
+    monitor = started(harness, stall_timeout=1, seek_threshold=1)
+    monitor.pause(0)
+    harness.advance(30)
+    monitor.time_update(20)  # the viewer seeks before the first frame moved
+    assert harness.names() == [*START, "Video Playback Paused", *SEEK]
+    assert monitor.inferred_seeks == 1
+
+
+class LateTimers:
+    """The harness's clock whose timers fire ``late`` seconds after they are due (a loaded
+    machine's scheduler thread)."""
+
+    def __init__(self, harness: Harness, late: float) -> None:
+        self.clock = harness.clock
+        self.late = late
+
+    def now(self) -> float:
+        return self.clock.now()
+
+    def monotonic(self) -> float:
+        return self.clock.monotonic()
+
+    def call_at(self, due: float, callback: Callable[[], None]) -> Timer:
+        return self.clock.call_at(due + self.late, callback)
+
+
+def test_a_stall_the_players_clock_ran_through_ends_where_that_clock_says(
+    harness: Harness,
+) -> None:
+    # A GStreamer pipeline left running (VLC and Qt too) keeps its clock going through a stall
+    # and drops what it missed: the first reading after the stall lands a stall's length on.
+    monitor = started(harness, stall_timeout=1, seek_threshold=1)
+    tick(harness, monitor, 0, 2, step=0.1)
+    for _ in range(22):  # frozen for 2.2 s, read every 0.1 s; the stall opens after 1 s
+        harness.advance(0.1)
+        monitor.time_update(2)
+    harness.advance(0.1)
+    monitor.time_update(2 + 2.3)
+    assert harness.names() == [*START, *BUFFER]
+    assert monitor.inferred_seeks == 0
+    assert monitor.session.stats.time_stalled == pytest.approx(1.3, abs=0.01)
+
+
+def test_a_jump_beyond_where_the_clock_says_is_still_a_seek_during_a_stall(
+    harness: Harness,
+) -> None:
+    monitor = started(harness, stall_timeout=1, seek_threshold=1)
+    tick(harness, monitor, 0, 2, step=0.1)
+    harness.advance(2.0)
+    monitor.time_update(60)
+    tick(harness, monitor, 60, 61)
+    assert harness.names() == [*START, *BUFFER, *SEEK]
+    assert monitor.inferred_seeks == 1
+
+
+def test_a_late_timer_does_not_turn_a_stall_into_a_seek(harness: Harness) -> None:
+    # The stall timer runs 5 s late: the time updates that find the playhead frozen past
+    # stall_timeout open the stall, and the catch-up after it is its end, not a seek.
+    monitor = started(harness, stall_timeout=1, seek_threshold=1, clock=LateTimers(harness, 5))
+    tick(harness, monitor, 0, 2, step=0.1)
+    for _ in range(15):
+        harness.advance(0.1)
+        monitor.time_update(2)
+    assert harness.names()[-1] == BUFFER[0]
+    assert harness.props(BUFFER[0])["position"] == 2
+    harness.advance(0.1)
+    monitor.time_update(2 + 1.6)
+    assert harness.names().count(BUFFER[1]) == 1
+    assert (monitor.inferred_stalls, monitor.inferred_seeks) == (1, 0)
 
 
 def test_no_stall_while_paused(harness: Harness) -> None:

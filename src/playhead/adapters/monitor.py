@@ -6,7 +6,10 @@ and Qt's QMediaPlayer just stops moving its position. The only evidence is the p
 
 - a **stall** is a playhead that stops moving while the session is playing, for longer than
   ``stall_timeout`` seconds of the session's clock (a timer, so it fires even when the player
-  sends nothing at all); it ends when the playhead moves again;
+  sends nothing at all); it ends when the playhead moves again. Only once the playhead has
+  moved forward since ``play()``: players report playing before their first frame is out
+  (VLC's ``Playing``, a pipeline reaching PLAYING), and a playhead that has not moved yet is
+  start-up, which is not a rebuffer (docs/rules.md);
 - a **seek** is a time update that lands more than ``seek_threshold`` seconds away from where
   the playhead should be (the last position plus the time since, times the playback ``rate``);
   it is complete when the playhead moves on from where it landed, so the buffering a seek causes
@@ -99,6 +102,7 @@ class PlayheadMonitor:
         self._position: float | None = None
         self._position_at = 0.0  # when _position was last true (an update or a state change)
         self._progress_at = 0.0  # when the playhead last moved forward
+        self._advanced = False  # it has moved forward since play(): start-up is over
         self._stalled = False  # a stall this monitor inferred is open
         self._seek: tuple[float, float] | None = None  # an inferred seek awaiting progress
         self._stale: tuple[float, float] | None = None  # (origin, until): drop late old times
@@ -225,11 +229,18 @@ class PlayheadMonitor:
                 self._settle_seek(value, now)
                 return
             state = self.session.state
+            if self._stall_due(now, state):
+                # The timer is late (a loaded machine): this update is its first chance to see
+                # the playhead frozen past stall_timeout, as the timer would have.
+                self._cancel_timer()
+                self._open_stall()
+                state = self.session.state
             if self._jumped(value, now, state):
                 self._infer_seek(value, now, state)
                 return
             moved = self._position is None or value > self._position + _EPSILON
             if moved:
+                self._advanced = self._advanced or self._position is not None
                 if self._stalled:
                     self._stalled = False
                     self._allow_catch_up(now)
@@ -267,6 +278,11 @@ class PlayheadMonitor:
         if state not in ("playing", "paused") and not (state == "buffering" and self._stalled):
             return False  # the player's own seek or stall is in flight: it has the word
         expected = self._expected(now, state)
+        if self._stalled or (not self._advanced and state == "playing"):
+            # The player's clock may have run on through the stall (a GStreamer pipeline left
+            # running, VLC, Qt) or the start-up, and its first reading after it land where that
+            # clock says, not where the last repeat of the frozen position would have it.
+            expected = max(expected, self._position + (now - self._progress_at) * self._rate)
         if self._catch_up is not None:
             ahead, since, until = self._catch_up
             if now <= until:
@@ -313,6 +329,7 @@ class PlayheadMonitor:
             self._seek = None
             self._position, self._position_at = value, now
             self._progress_at = now
+            self._advanced = True
             self.session.seeked(target)  # where it landed; this update is the first step on
             self.session.time_update(value)
             self._arm()
@@ -350,8 +367,8 @@ class PlayheadMonitor:
         return False
 
     def _arm(self) -> None:
-        if self.signals_stalls or self._closed or self._timer is not None:
-            return
+        if self.signals_stalls or self._closed or self._timer is not None or not self._advanced:
+            return  # before the first advance, a still playhead is start-up: no timer
         self._timer = self.clock.call_at(self._progress_at + self.stall_timeout, self._check)
 
     def _check(self) -> None:
@@ -366,12 +383,24 @@ class PlayheadMonitor:
                 if self.clock.monotonic() - self._progress_at < self.stall_timeout - _EPSILON:
                     self._arm()
                     return
-                self._stalled = True
-                self.inferred_stalls += 1
-                log.info("stall_inferred", position=self._position, timeout=self.stall_timeout)
-                self.session.waiting(self._position)
+                self._open_stall()
         except Exception:  # on the clock's thread: log, never raise
             log.exception("monitor_check_failed")
+
+    def _stall_due(self, now: float, state: str) -> bool:
+        """Whether the stall timer, had it run on time, would have opened a stall by now."""
+        return (
+            self._advanced
+            and not (self.signals_stalls or self._stalled or self._closed)
+            and state == "playing"
+            and now - self._progress_at >= self.stall_timeout - _EPSILON
+        )
+
+    def _open_stall(self) -> None:
+        self._stalled = True
+        self.inferred_stalls += 1
+        log.info("stall_inferred", position=self._position, timeout=self.stall_timeout)
+        self.session.waiting(self._position)
 
     def _moved_to(self, position: float | None, now: float) -> None:
         if position is not None:
@@ -386,6 +415,7 @@ class PlayheadMonitor:
     def _reset(self) -> None:
         self._cancel_timer()
         self._position = None
+        self._advanced = False
         self._stalled = False
         self._seek = None
         self._stale = None
