@@ -4,10 +4,9 @@
 merging of ``build_request``, the auth and redirect machinery, a timer, a logging call and a
 wrapper around the response stream: on a 100-event batch, about a fifth of the CPU each
 request costs with ``AsyncClient`` and a quarter with ``Client`` (``docs/delivery.md``,
-"Figures"). Each poster below
-therefore sends the request it built straight to an httpx transport it owns, through
-``handle_request`` / ``handle_async_request`` (httpx's public custom-transport interface),
-whenever the client would have used that transport anyway:
+"Figures"). Each poster below therefore sends the request it built straight to an httpx
+transport it owns, through ``handle_request`` / ``handle_async_request`` (httpx's public
+custom-transport interface), whenever the client would have used that transport anyway:
 
 - the user gave ``http_transport``: a client built with a transport routes every request to it
   (it then reads no proxy from the environment);
