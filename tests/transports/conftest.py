@@ -7,6 +7,17 @@ import pytest
 
 from .collector import Collector
 
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+
+
+@pytest.fixture(autouse=True)
+def no_proxy_from_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests speak to 127.0.0.1 only: a proxy set on the machine running them must not
+    take their requests (nor hide the direct route, which is the one the error paths test)."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+
 
 @pytest.fixture
 def collector() -> Iterator[Collector]:

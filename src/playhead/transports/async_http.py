@@ -19,13 +19,13 @@ from typing import Any, TypeVar
 import httpx
 
 from playhead.transports._engine import (
-    Answer,
     DeliveryReport,
     Outcome,
     Post,
     Sleep,
 )
 from playhead.transports._http_base import HttpTransportBase
+from playhead.transports._posting import AsyncPoster, SyncPoster
 from playhead.transports.base import Payload
 from playhead.transports.http import _live, drive_sync
 
@@ -89,7 +89,7 @@ class AsyncHttpTransport(HttpTransportBase):
     def _setup(self) -> None:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
-        self._client: httpx.AsyncClient | None = None
+        self._poster: AsyncPoster | None = None
         self._resume: tuple[Any, Outcome | None] | None = None
         self._pid = os.getpid()
         _live.add(self)
@@ -134,8 +134,8 @@ class AsyncHttpTransport(HttpTransportBase):
         if task is None or task.done():
             if not engine.closed:
                 engine.finish()
-            if self._client is not None:
-                await self._client.aclose()
+            if self._poster is not None:
+                await self._poster.aclose()
             engine.close_spool()
         else:
             engine.abandon_at_deadline()
@@ -203,12 +203,7 @@ class AsyncHttpTransport(HttpTransportBase):
         engine = self._engine
         engine.wake = _LoopSignal(loop, initially=True)
         engine.stop = _LoopSignal(loop, initially=engine.stop.is_set())
-        self._client = httpx.AsyncClient(
-            headers=engine.headers,
-            timeout=self._opts.timeout,
-            transport=self._http_transport,
-            follow_redirects=False,
-        )
+        self._poster = AsyncPoster(engine, self._http_transport)
         self._task = loop.create_task(self._run(), name="playhead-http")
 
     async def _run(self) -> None:
@@ -239,9 +234,8 @@ class AsyncHttpTransport(HttpTransportBase):
 
     async def _drive(self, gen: Any) -> None:
         engine = self._engine
-        assert self._client is not None
-        client = self._client
-        url = engine.opts.url
+        assert self._poster is not None
+        poster = self._poster
         outcome: Outcome | None = None
         while True:
             try:
@@ -251,15 +245,7 @@ class AsyncHttpTransport(HttpTransportBase):
             if isinstance(op, Post):
                 self._resume = (gen, ConnectionError("cancelled while posting"))
                 try:
-                    response = await client.post(
-                        url, content=op.body, timeout=engine.request_timeout()
-                    )
-                    outcome = Answer(
-                        response.status_code,
-                        response.headers.get("retry-after"),
-                        response.content,
-                        response.headers.get("location"),
-                    )
+                    outcome = await poster.post(op.body, engine.request_timeout())
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:
@@ -289,32 +275,32 @@ class AsyncHttpTransport(HttpTransportBase):
             engine.intake()
             engine.run_callbacks()
 
-    def _sync_client(self) -> httpx.Client:
+    def _sync_poster(self) -> SyncPoster:
         transport = self._http_transport
-        return httpx.Client(
-            headers=self._engine.headers,
-            timeout=self._opts.timeout,
-            transport=transport if isinstance(transport, httpx.BaseTransport) else None,
-            follow_redirects=False,
+        return SyncPoster(
+            self._engine, transport if isinstance(transport, httpx.BaseTransport) else None
         )
 
     def _finish_blocking(self) -> None:
         engine = self._engine
         engine.begin_close(self._opts.close_timeout)
         resume, self._resume = self._resume, None
-        with self._sync_client() as client:
+        poster = self._sync_poster()
+        try:
             if resume is not None:
-                drive_sync(engine, client, resume[0], resume[1])
-            self._drain(client, None)
+                drive_sync(engine, poster, resume[0], resume[1])
+            self._drain(poster, None)
+        finally:
+            poster.close()
         engine.finish()
 
-    def _drain(self, client: httpx.Client, target: int | None) -> None:
+    def _drain(self, poster: SyncPoster, target: int | None) -> None:
         engine = self._engine
         while target is None or engine.settled < target:
             engine.wake.clear()
             batch, wait = engine.step()
             if batch is not None:
-                drive_sync(engine, client, engine.deliver(batch))
+                drive_sync(engine, poster, engine.deliver(batch))
             elif wait is None or target is not None:
                 return
             else:  # pragma: no cover - step() never waits while closing
@@ -327,8 +313,11 @@ class AsyncHttpTransport(HttpTransportBase):
             return engine.report()
         if closing:
             engine.begin_close(timeout)
-            with self._sync_client() as client:
-                self._drain(client, None)
+            poster = self._sync_poster()
+            try:
+                self._drain(poster, None)
+            finally:
+                poster.close()
             engine.finish()
             if self._task is None or self._task.done():
                 engine.close_spool()  # else the suspended task still owns a batch
@@ -340,7 +329,7 @@ class AsyncHttpTransport(HttpTransportBase):
         self._engine.after_fork_in_child()
         self._loop = None
         self._task = None
-        self._client = None
+        self._poster = None
         self._resume = None
         self._pid = os.getpid()
 

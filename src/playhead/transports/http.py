@@ -16,10 +16,7 @@ from collections.abc import Generator
 from types import TracebackType
 from typing import Any, TypeVar
 
-import httpx
-
 from playhead.transports._engine import (
-    Answer,
     DeliveryReport,
     Engine,
     Outcome,
@@ -27,6 +24,7 @@ from playhead.transports._engine import (
     Sleep,
 )
 from playhead.transports._http_base import HttpTransportBase
+from playhead.transports._posting import SyncPoster
 from playhead.transports.base import Payload
 
 __all__ = ["HttpTransport"]
@@ -51,19 +49,11 @@ class HttpTransport(HttpTransportBase):
     """
 
     def _setup(self) -> None:
-        self._client = self._make_client()
+        self._poster = SyncPoster(self._engine, self._http_transport)
         self._worker: threading.Thread | None = None
         self._start_lock = threading.Lock()
         self._start_worker()
         _live.add(self)
-
-    def _make_client(self) -> httpx.Client:
-        return httpx.Client(
-            headers=self._engine.headers,
-            timeout=self._opts.timeout,
-            transport=self._http_transport,
-            follow_redirects=False,
-        )
 
     def _start_worker(self) -> None:
         with self._start_lock:
@@ -111,7 +101,7 @@ class HttpTransport(HttpTransportBase):
         if worker is None or not worker.is_alive():
             if not engine.closed:
                 engine.finish()
-            self._client.close()
+            self._poster.close()
             engine.close_spool()
         else:
             # the worker is inside a request that outlived the deadline
@@ -139,7 +129,7 @@ class HttpTransport(HttpTransportBase):
                     engine.wake.clear()
                     batch, wait = engine.step()
                     if batch is not None:
-                        drive_sync(engine, self._client, engine.deliver(batch))
+                        drive_sync(engine, self._poster, engine.deliver(batch))
                     elif wait is None:
                         break
                     else:
@@ -156,18 +146,18 @@ class HttpTransport(HttpTransportBase):
         self._engine.after_fork_in_child()
         self._start_lock = threading.Lock()
         self._worker = None  # started by the child's first send or flush
-        self._client = self._make_client()  # the parent's connections are not ours
+        # the parent's connections are not ours
+        self._poster = SyncPoster(self._engine, self._http_transport)
 
 
 def drive_sync(
     engine: Engine,
-    client: httpx.Client,
+    poster: SyncPoster,
     gen: Generator[Post | Sleep, Outcome | None, None],
     outcome: Outcome | None = None,
 ) -> None:
     """Run a delivery generator with blocking httpx calls (also used by the asyncio
     transport to finish at exit, when its loop is gone)."""
-    url = engine.opts.url
     while True:
         try:
             op = gen.send(outcome)
@@ -175,13 +165,7 @@ def drive_sync(
             return
         if isinstance(op, Post):
             try:
-                response = client.post(url, content=op.body, timeout=engine.request_timeout())
-                outcome = Answer(
-                    response.status_code,
-                    response.headers.get("retry-after"),
-                    response.content,
-                    response.headers.get("location"),
-                )
+                outcome = poster.post(op.body, engine.request_timeout())
             except Exception as exc:  # httpx.TransportError and anything below it
                 outcome = exc
             engine.intake()  # between requests too (a bisection makes several): spool new events
