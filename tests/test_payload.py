@@ -34,3 +34,25 @@ def test_a_forked_child_does_not_repeat_the_parents_ids() -> None:
     parent = {message_id() for _ in range(50)}
     assert len(child) == 50
     assert not child & parent
+
+
+def test_message_ids_stay_uuids_across_the_whole_counting_range(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The count is formatted without padding: every start a process may draw, and every count
+    # up to the last 12-digit one, must still make a 36-character version 4 UUID.
+    import itertools
+
+    from playhead import payload
+
+    starts = [next(payload._new_sequence()[1]) for _ in range(2_000)]
+    assert min(starts) >= 2**44
+    assert max(starts) < 5 * 2**44
+    prefix = payload._new_sequence()[0]
+    for first in (2**44, 5 * 2**44 - 1, 2**48 - 3):
+        monkeypatch.setattr(payload, "_sequence", (prefix, itertools.count(first)))
+        for value in (message_id(), message_id(), message_id()):
+            parsed = uuid.UUID(value)
+            assert str(parsed) == value
+            assert parsed.version == 4
+            assert parsed.variant == uuid.RFC_4122

@@ -48,15 +48,18 @@ LIBRARY = {"name": "playhead", "version": __version__}
 # every forked child, so parent and child never share them) and counts in the last 48 bits from
 # a random start: a valid version 4 UUID string for the cost of a counter step and one format,
 # several times cheaper than 122 fresh random bits per event (and 20x cheaper than a system call).
+# The start lies in [2**44, 5 * 2**44): the count is 12 hex digits without padding for at least
+# 11 * 2**44 events (2 * 10**14: years at a million a second), so ``hex()`` formats it (0.19 us,
+# against 0.63 us for a zero-padded format spec: it is on every event's path).
 _COUNTER_BITS = 48
-_COUNTER_MASK = (1 << _COUNTER_BITS) - 1
+_COUNTER_LOW = 1 << (_COUNTER_BITS - 4)
 
 
 def _new_sequence() -> tuple[str, itertools.count[int]]:
     rng = random.Random(os.urandom(32))
     text = f"{(rng.getrandbits(128) & _UUID_CLEAR) | _UUID_SET:032x}"
     prefix = f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-"
-    return prefix, itertools.count(rng.getrandbits(_COUNTER_BITS - 8))
+    return prefix, itertools.count(_COUNTER_LOW + rng.getrandbits(_COUNTER_BITS - 2))
 
 
 # Version 4 (bits 76-79 = 0100) and the RFC 4122 variant (bits 62-63 = 10).
@@ -77,7 +80,7 @@ if hasattr(os, "register_at_fork"):
 def message_id() -> str:
     """A version 4 UUID string, unique in this process and (by its random part) across them."""
     prefix, counter = _sequence
-    return f"{prefix}{next(counter) & _COUNTER_MASK:012x}"
+    return prefix + hex(next(counter))[2:]
 
 
 class PayloadFactory:
@@ -121,7 +124,7 @@ class PayloadFactory:
             "event": event,
             self._id_key: self._id_value,
             "properties": properties,
-            "messageId": f"{prefix}{next(counter) & _COUNTER_MASK:012x}",
+            "messageId": prefix + hex(next(counter))[2:],
             "timestamp": format_timestamp(self._clock.now() if at is None else at),
             "context": self._context,
         }
