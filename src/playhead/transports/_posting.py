@@ -26,7 +26,8 @@ cookies and ``follow_redirects=False``; closing the client closes the transport.
 from __future__ import annotations
 
 import urllib.request
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 import httpx
 
@@ -49,9 +50,11 @@ def environment_proxy(url: str) -> str | None:
     return None
 
 
-def _answer(response: httpx.Response, body: bytes) -> Answer:
+def _answer(response: httpx.Response, content: bytes) -> Answer:
     headers = response.headers
-    return Answer(response.status_code, headers.get("retry-after"), body, headers.get("location"))
+    return Answer(
+        response.status_code, headers.get("retry-after"), content, headers.get("location")
+    )
 
 
 def _direct_transport(engine: Engine, given: Any, default: type[Any]) -> Any:
@@ -66,14 +69,18 @@ def _direct_transport(engine: Engine, given: Any, default: type[Any]) -> Any:
     return transport
 
 
-class SyncPoster:
-    """Posts with blocking I/O (``HttpTransport``'s worker, the asyncio transport at exit)."""
+_C = TypeVar("_C", httpx.Client, httpx.AsyncClient)
+_T = TypeVar("_T", httpx.BaseTransport, httpx.AsyncBaseTransport)
 
-    def __init__(self, engine: Engine, transport: httpx.BaseTransport | None) -> None:
-        self._direct: httpx.BaseTransport | None = _direct_transport(
-            engine, transport, httpx.HTTPTransport
-        )
-        self.client = httpx.Client(
+
+class _Poster(Generic[_C, _T]):
+    """What both posters share: the route, the client, the URL parsed once, the answer."""
+
+    def __init__(
+        self, engine: Engine, given: _T | None, route: type[_T], client: Callable[..., _C]
+    ) -> None:
+        self._direct: _T | None = _direct_transport(engine, given, route)
+        self.client: _C = client(
             headers=engine.headers,
             timeout=engine.opts.timeout,
             transport=self._direct,
@@ -81,56 +88,66 @@ class SyncPoster:
         )
         self._url = httpx.URL(engine.opts.url)  # parsed once, not per request
 
-    def post(self, body: bytes, timeout: float) -> Answer:
-        client, direct = self.client, self._direct
-        if direct is None:
-            response = client.post(self._url, content=body, timeout=timeout)
-            return _answer(response, response.content)
-        request = client.build_request("POST", self._url, content=body, timeout=timeout)
-        response = direct.handle_request(request)
+    def _request(self, body: bytes, timeout: float) -> httpx.Request:
+        return self.client.build_request("POST", self._url, content=body, timeout=timeout)
+
+    def _direct_answer(
+        self, request: httpx.Request, response: httpx.Response, content: bytes
+    ) -> Answer:
+        """A direct route's answer, with what ``client.send`` would have kept: its cookies."""
         response.request = request
+        if "set-cookie" in response.headers:
+            self.client.cookies.extract_cookies(response)
+        return _answer(response, content)
+
+
+class SyncPoster(_Poster[httpx.Client, httpx.BaseTransport]):
+    """Posts with blocking I/O (``HttpTransport``'s worker, the asyncio transport at exit)."""
+
+    def __init__(self, engine: Engine, transport: httpx.BaseTransport | None) -> None:
+        super().__init__(engine, transport, httpx.HTTPTransport, httpx.Client)
+
+    def post(self, body: bytes, timeout: float) -> Answer:
+        direct = self._direct
+        if direct is None:
+            response = self.client.post(self._url, content=body, timeout=timeout)
+            return _answer(response, response.content)
+        request = self._request(body, timeout)
+        response = direct.handle_request(request)
         try:
             content = response.read()
         finally:
             response.close()
-        if "set-cookie" in response.headers:  # what client.send keeps for the next request
-            client.cookies.extract_cookies(response)
-        return _answer(response, content)
+        return self._direct_answer(request, response, content)
 
     def close(self) -> None:
         self.client.close()  # closes the direct transport too: the client owns it
 
+    def __enter__(self) -> SyncPoster:
+        return self
 
-class AsyncPoster:
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncPoster(_Poster[httpx.AsyncClient, httpx.AsyncBaseTransport]):
     """Posts on the running asyncio loop (``AsyncHttpTransport``'s worker task)."""
 
     def __init__(self, engine: Engine, transport: httpx.AsyncBaseTransport | None) -> None:
-        self._direct: httpx.AsyncBaseTransport | None = _direct_transport(
-            engine, transport, httpx.AsyncHTTPTransport
-        )
-        self.client = httpx.AsyncClient(
-            headers=engine.headers,
-            timeout=engine.opts.timeout,
-            transport=self._direct,
-            follow_redirects=False,
-        )
-        self._url = httpx.URL(engine.opts.url)
+        super().__init__(engine, transport, httpx.AsyncHTTPTransport, httpx.AsyncClient)
 
     async def post(self, body: bytes, timeout: float) -> Answer:
-        client, direct = self.client, self._direct
+        direct = self._direct
         if direct is None:
-            response = await client.post(self._url, content=body, timeout=timeout)
+            response = await self.client.post(self._url, content=body, timeout=timeout)
             return _answer(response, response.content)
-        request = client.build_request("POST", self._url, content=body, timeout=timeout)
+        request = self._request(body, timeout)
         response = await direct.handle_async_request(request)
-        response.request = request
         try:
             content = await response.aread()
         finally:
             await response.aclose()
-        if "set-cookie" in response.headers:
-            client.cookies.extract_cookies(response)
-        return _answer(response, content)
+        return self._direct_answer(request, response, content)
 
     async def aclose(self) -> None:
         await self.client.aclose()

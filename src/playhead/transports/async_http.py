@@ -285,13 +285,10 @@ class AsyncHttpTransport(HttpTransportBase):
         engine = self._engine
         engine.begin_close(self._opts.close_timeout)
         resume, self._resume = self._resume, None
-        poster = self._sync_poster()
-        try:
+        with self._sync_poster() as poster:
             if resume is not None:
                 drive_sync(engine, poster, resume[0], resume[1])
             self._drain(poster, None)
-        finally:
-            poster.close()
         engine.finish()
 
     def _drain(self, poster: SyncPoster, target: int | None) -> None:
@@ -313,11 +310,8 @@ class AsyncHttpTransport(HttpTransportBase):
             return engine.report()
         if closing:
             engine.begin_close(timeout)
-            poster = self._sync_poster()
-            try:
+            with self._sync_poster() as poster:
                 self._drain(poster, None)
-            finally:
-                poster.close()
             engine.finish()
             if self._task is None or self._task.done():
                 engine.close_spool()  # else the suspended task still owns a batch
