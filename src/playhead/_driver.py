@@ -372,7 +372,7 @@ class Driver:
             core, timer = self.core, self.beat
             now = core.clock.monotonic()
             if timer is None or now < timer.due or core.state not in FRAMES:
-                return  # a stale firing: the ticker was stopped or re-armed meanwhile
+                return  # a stale firing: the heartbeat was stopped or re-armed meanwhile
             props = core.beat_props(now)
             if props is None:  # more than a content heartbeat (an ad's, dropped frames)
                 self.run(core.heartbeat)
