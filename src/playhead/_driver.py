@@ -26,11 +26,13 @@ from typing import Any, TypeVar
 from playhead._dispatch import DISPATCH
 from playhead._logging import get_logger
 from playhead.arguments import Refused, accept
-from playhead.clock import Timer
+from playhead.clock import Clock, Timer
 from playhead.errors import CallbackError, ConfigurationError
 from playhead.machine import AD_STATES, IDLE_STATES, MachineError
 from playhead.payload import Event
 from playhead.playback import FRAMES, Playback
+from playhead.playlist import Playlist
+from playhead.properties import PlaybackProperties
 from playhead.windows import NO_HOLD, NO_IDLE_WATCH, NO_TICKER, Hold, IdleWatch, Ticker, Wake
 
 __all__ = ["Driver", "callback"]
@@ -57,13 +59,12 @@ def callback(method: _F) -> _F:
     return wrapper  # type: ignore[return-value]
 
 
-class Driver:
+class Driver(Playback):
     """Runs one session's triggers and timers, and sends and logs for it (under ``lock``)."""
 
     __slots__ = (
         "__weakref__",
         "beat",
-        "core",
         "hold",
         "idle",
         "lock",
@@ -72,9 +73,17 @@ class Driver:
         "wake",
     )
 
-    def __init__(self, tracker: Any, core: Playback) -> None:
+    def __init__(
+        self,
+        tracker: Any,
+        clock: Clock,
+        interval: float,
+        session_id: str,
+        playlist: Playlist,
+        props: PlaybackProperties,
+    ) -> None:
+        super().__init__(clock, interval, session_id, playlist, props)
         self.tracker = tracker
-        self.core = core
         self.lock = threading.RLock()
         # Timers most sessions never need are shared empty ones until first used.
         self.beat: Timer | None = None  # the heartbeat: its Timer alone, one object fewer
@@ -110,33 +119,31 @@ class Driver:
 
         False (logged as an ignored ``call``) when the rule table has no rule for it now.
         """
-        core = self.core
-        old = core.state
-        now = core.clock.monotonic() if at is None else at
-        self.freeze(now)  # every event of the trigger: one instant
-        core.from_ = old
+        old = self.state
+        now = self.clock.monotonic() if at is None else at
+        self.fix_playheads(now)  # every event of the trigger: one instant
+        self.from_ = old
         try:
-            done: bool | None = self.run(DISPATCH.trigger, core, trigger, wall=wall)
+            done: bool | None = self.run(DISPATCH.trigger, self, trigger, wall=wall)
         except MachineError:
             done = None
         if not done:
             reason = "not valid" if done is None else "no rule applies"
             self.ignore(call, f"{reason} in state {old!r}")
             return False
-        new = core.state
-        if core.frames_at is not None or new not in FRAMES:
+        new = self.state
+        if self.frames_at is not None or new not in FRAMES:
             self._frames()
         if new != old:
-            core.stats.add_time(old, now - core.since)
-            core.since = now
+            self.stats.add_time(old, now - self.since)
+            self.since = now
             self._windows(old, new, now)
         return True
 
     def _frames(self) -> None:
         """Frames (re)started: heartbeats from then, quartiles by the clock; or they stopped."""
-        core = self.core
-        started = core.frames_at
-        core.frames_at = None
+        started = self.frames_at
+        self.frames_at = None
         if started is None:  # only a pending timer needs stopping: most sessions have none
             if self.beat is not None:
                 self.beat.cancel()
@@ -144,20 +151,20 @@ class Driver:
             if self.quartiles.timer is not None:
                 self.quartiles.stop()
             return
-        if core.interval > 0:
+        if self.interval > 0:
             if self.beat is not None:
                 self.beat.cancel()
-            self.beat = core.clock.call_at(started + core.interval, self.waker())
+            self.beat = self.clock.call_at(started + self.interval, self.waker())
         if self.quartiles.timer is not None:
             self.quartiles.stop()  # a new ad after an ad: the old one's quartiles end here
         self._next_quartile(started)
 
     def _next_quartile(self, now: float) -> None:
-        due = self.core.quartile_due(now)
+        due = self.quartile_due(now)
         if due is not None:
             if self.quartiles is NO_TICKER:
                 self.quartiles = Ticker()
-            self.quartiles.start(self.core.clock, due, self.waker().quartile)
+            self.quartiles.start(self.clock, due, self.waker().quartile)
 
     def _windows(self, old: str, new: str, now: float) -> None:
         """What a change of state does to the tracker's open sessions and the idle watch."""
@@ -172,24 +179,23 @@ class Driver:
         elif new in IDLE_STATES and old not in IDLE_STATES:
             if self.idle is NO_IDLE_WATCH:
                 self.idle = IdleWatch(self.tracker.idle_timeout)
-            self.idle.watch(self.core.clock, now, self.waker().idle)
+            self.idle.watch(self.clock, now, self.waker().idle)
 
-    def freeze(self, now: float) -> None:
+    def fix_playheads(self, now: float) -> None:
         """Fix the carried-forward playheads at ``now`` (before a transition or a rate reads
         them)."""
-        state = self.core.state
-        self.core.xy.freeze(now, state == "playing", state == "ad_playing")
+        state = self.state
+        self.freeze(now, state == "playing", state == "ad_playing")
 
     def run(self, derive: Callable[..., _R], /, *args: Any, wall: float | None = None) -> _R:
         """``derive(*args)`` (a trigger, a timer's work, a reported ad time), then send the
         events it derived, also when it raised (``wall``: the time they carry, if earlier)."""
-        core = self.core
         out: _Events = []
-        core.out = out
+        self.out = out
         try:
             return derive(*args)
         finally:
-            core.out = None
+            self.out = None
             self.send(out, wall)
 
     def send(self, events: _Events, wall: float | None = None) -> None:
@@ -199,83 +205,78 @@ class Driver:
 
     def send_one(self, event: str, properties: dict[str, Any], wall: float | None = None) -> None:
         """Build and deliver one event; counted, and a transport that raised counted too."""
-        core, tracker = self.core, self.tracker
-        core.stats.events_emitted += 1
-        if not tracker._deliver(tracker._factory.build(event, properties, wall), core):
-            core.stats.emit_failures += 1
+        tracker = self.tracker
+        self.stats.events_emitted += 1
+        if not tracker._deliver(tracker._factory.build(event, properties, wall), self):
+            self.stats.emit_failures += 1
 
     # ------------------------------------------------------------------ refusals
 
     def ignore(self, call: str, reason: str, *, quiet: bool = False) -> None:
         """Count and log an ignored callback: at debug when it is routine (``quiet``)."""
-        core = self.core
-        core.stats.ignored_callbacks += 1
+        self.stats.ignored_callbacks += 1
         (log.debug if quiet else log.warning)(
             "callback_ignored",
             call=call,
-            state=core.state,
+            state=self.state,
             reason=reason,
-            session_id=core.session_id,
+            session_id=self.session_id,
         )
         if self.tracker.strict:
-            raise CallbackError(call, core.state, reason)
+            raise CallbackError(call, self.state, reason)
 
     def failed(self, call: str, exc: Exception) -> None:
         """A bug of ours: logged with its traceback and counted, never raised into a player."""
-        core = self.core
-        core.stats.ignored_callbacks += 1
+        self.stats.ignored_callbacks += 1
         log.error(
-            "callback_failed", call=call, state=core.state, session_id=core.session_id, exc_info=exc
+            "callback_failed", call=call, state=self.state, session_id=self.session_id, exc_info=exc
         )
         if self.tracker.strict:
-            raise CallbackError(call, core.state, f"{type(exc).__name__}: {exc}") from exc
+            raise CallbackError(call, self.state, f"{type(exc).__name__}: {exc}") from exc
 
     # ------------------------------------------------------------------ positions reported
 
     def checked(self, value: object, call: str) -> float | None:
         """A content position, or None (logged) when it cannot be one: the callback goes on."""
-        position, reason = self.core.xy.check(value)
+        position, reason = self.check(value)
         if reason is not None:
             self.ignore(call, reason)
         return position
 
-    def report(self, position: float, call: str) -> None:
+    def report_position(self, position: float, call: str) -> None:
         """An explicit position given with pause/waiting/exit: store it in the right frame."""
-        core = self.core
-        if core.ads.ad is not None and core.state in AD_STATES:
-            self.report_ad(position, call)
+        if self.ads.ad is not None and self.state in AD_STATES:
+            self.report_ad_position(position, call)
             return
         checked = self.checked(position, call)
         if checked is not None:
-            core.xy.report(checked, core.clock.monotonic())
+            self.report(checked, self.clock.monotonic())
 
-    def report_ad(self, position: float, call: str) -> bool:
+    def report_ad_position(self, position: float, call: str) -> bool:
         """An ad position; False (logged) when it cannot be one."""
-        xy = self.core.xy
-        checked, reason = xy.check_ad(position)
+        checked, reason = self.check_ad(position)
         if checked is None:
             self.ignore(call, reason or "bad position")
             return False
-        xy.report_ad(checked, self.core.clock.monotonic())
+        self.report_ad(checked, self.clock.monotonic())
         return True
 
     def time_update(self, position: float) -> None:
         """A time update the session's fast path did not take (not playing, or odd input)."""
-        core = self.core
-        state = core.state
-        if core.in_ad_frame():
+        state = self.state
+        if self.in_ad_frame():
             # Players go on reporting the content's time under an ad: routine, not a warning.
             self.ignore("time_update", "the content playhead is frozen during an ad", quiet=True)
             return
         if state == "ended":
             raise Refused("the session has ended")
-        checked = accept(core.xy.check(position))
+        checked = accept(self.check(position))
         if state == "seeking":
             if self.hold.trigger is None:  # after the landing, the landing stands
-                core.seek.target = checked
+                self.seek.target = checked
             return
-        moved = checked > core.xy.pos
-        core.xy.report(checked, core.clock.monotonic())
+        moved = checked > self.pos
+        self.report(checked, self.clock.monotonic())
         if moved and state == "buffering":  # frames advance again, said or not (Snowplow)
             self.fire("frames", "time_update")
 
@@ -299,7 +300,7 @@ class Driver:
     ) -> None:
         """Fire ``trigger`` for a seek that landed at ``landing``: frames, if the seek ends in
         playing, advanced from then."""
-        seek = self.core.seek
+        seek = self.seek
         seek.landing = landing
         try:
             self.fire(trigger, call, at, wall)
@@ -308,7 +309,7 @@ class Driver:
 
     def request(self, call: str) -> None:
         """Playback was requested (or is implied by frames): startup time counts from now."""
-        self.core.play_at = self.core.clock.monotonic()
+        self.play_at = self.clock.monotonic()
         self.fire("request_play", call)
 
     def restart(self, call: str) -> None:
@@ -322,7 +323,7 @@ class Driver:
         """Hold ``trigger`` back for ``window`` seconds: what comes next may change its meaning."""
         if self.hold is NO_HOLD:
             self.hold = Hold()
-        self.hold.hold_for(trigger, self.core.clock, window, self.waker().hold)
+        self.hold.hold_for(trigger, self.clock, window, self.waker().hold)
 
     def settle(self, call: str) -> None:
         """The raw callback ``call`` arrives while a trigger is held: release it first, keep it
@@ -346,7 +347,7 @@ class Driver:
         self.guarded("exit", self._leave)
 
     def _leave(self) -> None:
-        if self.core.state != "ended":
+        if self.state != "ended":
             self.fire("leave", "exit")
 
     # ------------------------------------------------------------------ timers
@@ -362,44 +363,42 @@ class Driver:
         """The player reported the ad's time: quartiles follow it from now, not the clock."""
         if self.quartiles.timer is not None:
             self.quartiles.stop()
-        self.run(self.core.ad_reported)
+        self.run(self.ad_reported)
 
     def _on_heartbeat(self) -> None:
         with self.lock:
             # The hot path of 100,000 playing sessions (10,000 a second): Playback.heartbeat()
             # written out, and the Timer that has just run re-armed for the next beat, counted
             # from when this one was due (no drift).
-            core, timer = self.core, self.beat
-            now = core.clock.monotonic()
-            if timer is None or now < timer.due or core.state not in FRAMES:
+            timer = self.beat
+            now = self.clock.monotonic()
+            if timer is None or now < timer.due or self.state not in FRAMES:
                 return  # a stale firing: the heartbeat was stopped or re-armed meanwhile
-            props = core.beat_props(now)
+            props = self.beat_props(now)
             if props is None:  # more than a content heartbeat (an ad's, dropped frames)
-                self.run(core.heartbeat)
+                self.run(self.heartbeat)
             else:
                 self.send_one(Event.CONTENT_PLAYING, props)
-            self.beat = self.tracker._rearm(timer, timer.due + core.interval, self.wake)
+            self.beat = self.tracker._rearm(timer, timer.due + self.interval, self.wake)
 
     def _on_quartile(self) -> None:
         with self.lock:
-            core = self.core
-            now = core.clock.monotonic()
-            if not self.quartiles.current(now) or core.state != "ad_playing":
+            now = self.clock.monotonic()
+            if not self.quartiles.current(now) or self.state != "ad_playing":
                 return
             self.quartiles.timer = None
-            self.run(core.quartile)
+            self.run(self.quartile)
             self._next_quartile(now)
 
     def _on_hold_timeout(self) -> None:
         with self.lock:
-            if self.hold.current(self.core.clock.monotonic()):
+            if self.hold.current(self.clock.monotonic()):
                 self.hold.timer = None
                 self.release()
 
     def _on_idle_timeout(self) -> None:
         """One idle timer per session, re-armed only while the session stays idle."""
         with self.lock:
-            core = self.core
-            idle = core.state in IDLE_STATES
-            if self.idle.timed_out(core.clock, idle, self.waker().idle):
+            idle = self.state in IDLE_STATES
+            if self.idle.timed_out(self.clock, idle, self.waker().idle):
                 self.idle.idled = self.fire("idle_out", "idle_timeout")

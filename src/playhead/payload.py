@@ -93,7 +93,7 @@ class PayloadFactory:
     read-only once built, transports serialise them.
     """
 
-    __slots__ = ("_clock", "_context", "_id_key", "_id_value", "_integrations")
+    __slots__ = ("_clock", "_template")
 
     def __init__(
         self,
@@ -105,29 +105,28 @@ class PayloadFactory:
         integrations: Mapping[str, Any] | None,
     ) -> None:
         self._clock = clock
-        if user_id is not None:
-            self._id_key, self._id_value = "userId", user_id
-        else:
-            self._id_key, self._id_value = "anonymousId", str(anonymous_id)
         merged: dict[str, Any] = dict(context or {})
         merged["library"] = dict(LIBRARY)
-        self._context = merged
-        self._integrations = dict(integrations) if integrations else None
+        # Every payload is a copy of this with four values stored: a copy costs two thirds of
+        # building the dict (see ``build``). The context is shared by every payload, not copied.
+        template: dict[str, Any] = {"type": "track", "event": ""}
+        if user_id is not None:
+            template["userId"] = user_id
+        else:
+            template["anonymousId"] = str(anonymous_id)
+        template.update(properties={}, messageId="", timestamp="", context=merged)
+        if integrations:
+            template["integrations"] = dict(integrations)
+        self._template = template
 
     def build(
         self, event: str, properties: dict[str, Any], at: float | None = None
     ) -> dict[str, Any]:
         """The payload of ``event``; ``at`` (epoch seconds) when it happened earlier than now."""
         prefix, counter = _sequence  # message_id(), inline: a heartbeat is mostly calls
-        payload: dict[str, Any] = {
-            "type": "track",
-            "event": event,
-            self._id_key: self._id_value,
-            "properties": properties,
-            "messageId": prefix + hex(next(counter))[2:],
-            "timestamp": format_timestamp(self._clock.now() if at is None else at),
-            "context": self._context,
-        }
-        if self._integrations is not None:
-            payload["integrations"] = self._integrations
+        payload = self._template.copy()
+        payload["event"] = event
+        payload["properties"] = properties
+        payload["messageId"] = prefix + hex(next(counter))[2:]
+        payload["timestamp"] = format_timestamp(self._clock.now() if at is None else at)
         return payload

@@ -37,8 +37,12 @@ __all__ = ["FRAMES", "Playback"]
 FRAMES = ("playing", "ad_playing")
 
 
-class Playback:
+class Playback(Playheads):
     """One session's state, units and rules: what the rule table reads and updates.
+
+    It is its own :class:`~playhead.frames.Playheads` (``self.pos``, ``self.content(now)``),
+    as the :class:`~playhead._driver.Driver` is this Playback with its I/O: one object per
+    session where there were three, for the garbage collector walks every one of them.
 
     ``state`` and ``session_id`` are the session's. ``out`` is the list the events of the
     trigger being run go to (None between triggers: the driver gives one per trigger).
@@ -65,7 +69,6 @@ class Playback:
         "startup_reported",
         "state",
         "stats",
-        "xy",
     )
 
     def __init__(
@@ -83,8 +86,8 @@ class Playback:
         self.stats = SessionStats()
         self.props = props
         self.list = playlist
-        self.xy = Playheads()
-        self.xy.limit = playlist.limit
+        super().__init__()  # the playheads
+        self.limit = playlist.limit
         # Units most sessions never need are shared empty ones until first used.
         self.ads = NO_ADS
         self.quality = NO_QUALITY
@@ -103,21 +106,17 @@ class Playback:
     # ------------------------------------------------------------------ playheads now
 
     def content_now(self, now: float | None = None) -> float:
-        return self.xy.content(
-            self.clock.monotonic() if now is None else now, self.state == "playing"
-        )
+        return self.content(self.clock.monotonic() if now is None else now, self.state == "playing")
 
     def ad_now(self, now: float | None = None) -> float:
-        return self.xy.ad(
-            self.clock.monotonic() if now is None else now, self.state == "ad_playing"
-        )
+        return self.ad(self.clock.monotonic() if now is None else now, self.state == "ad_playing")
 
     def playback_position(self) -> float:
-        xy, state = self.xy, self.state
+        state = self.state
         now = self.clock.monotonic()
-        position = xy.playback_at(xy.content(now, state == "playing"))
+        position = self.playback_at(self.content(now, state == "playing"))
         if self.ads.ad is not None:
-            position += xy.ad(now, state == "ad_playing")
+            position += self.ad(now, state == "ad_playing")
         return position
 
     def in_ad_frame(self) -> bool:
@@ -190,18 +189,18 @@ class Playback:
 
     def _emit_seek_started(self) -> None:
         self.stats.seek_count += 1
-        seek, xy = self.seek, self.xy
-        props = self.playback_props(xy.playback_at(seek.origin))
-        props["seek_position"] = seconds(xy.playback_at(seek.target))
-        xy.pos = seek.target
+        seek = self.seek
+        props = self.playback_props(self.playback_at(seek.origin))
+        props["seek_position"] = seconds(self.playback_at(seek.target))
+        self.pos = seek.target
         self.emit(Event.SEEK_STARTED, props)
 
     def _emit_seek_completed(self) -> None:
         seek = self.seek
-        props = self.playback_props(self.xy.playback_at(seek.target))
+        props = self.playback_props(self.playback_at(seek.target))
         # Frames advanced from the landing if the seek ends in playing: carry them forward.
         now = self.clock.monotonic()
-        self.xy.report(seek.target, seek.landed_at(self.state == "playing", now))
+        self.report(seek.target, seek.landed_at(self.state == "playing", now))
         self.emit(Event.SEEK_COMPLETED, props)
 
     def _close_seek(self) -> None:
@@ -255,15 +254,15 @@ class Playback:
             self.owed = owe(self.owed, Event.RESUMED)
         if self.list.started:
             self.emit(Event.CONTENT_COMPLETED, self.content_props())
-        self.xy.finish_item(self.list.finish_item())
-        self.xy.new_item(self.list.limit)
+        self.finish_item(self.list.finish_item())
+        self.new_item(self.list.limit)
 
     def _switch_item(self) -> None:
         item, index = self.next
         self.next = None
-        self.xy.abandon_item(self.list.started)  # an abandoned item counts what was watched
+        self.abandon_item(self.list.started)  # an abandoned item counts what was watched
         self.list.select(item, index)
-        self.xy.new_item(self.list.limit)
+        self.new_item(self.list.limit)
 
     def _cut_in(self) -> None:
         """An ad or item boundary cuts in: a pause or stall it leaves open closes later."""
@@ -282,7 +281,7 @@ class Playback:
             brk, pending = None, brk
         else:
             self.next = None
-        self.ads.enter(brk, pending[1] if pending else {}, self.list, self.xy.finished == 0)
+        self.ads.enter(brk, pending[1] if pending else {}, self.list, self.finished == 0)
 
     def _setup_ad(self) -> None:
         asset_id, metadata = self.next
@@ -290,7 +289,7 @@ class Playback:
         ad, undeclared = self.ads.start(asset_id, metadata)
         if undeclared and ad.total_length is not None:
             self.list.add_length(ad.total_length)
-        self.xy.start_ad(ad.total_length, self.clock.monotonic())
+        self.start_ad(ad.total_length, self.clock.monotonic())
 
     def _emit_ad_started(self) -> None:
         self.stats.ads_started += 1
@@ -301,7 +300,7 @@ class Playback:
         if self.ads.ad is None:
             return
         if length is not None:
-            self.xy.ad_pos = float(length)
+            self.ad_pos = float(length)
         self.ad_playing(self.ads.completed(self.clock.monotonic()))
         self.stats.ads_completed += 1
         self.emit(Event.AD_COMPLETED, self.ad_props())
@@ -315,13 +314,13 @@ class Playback:
         """A new ad or the end of the break cuts the current ad off."""
         if self.ads.ad is None:
             return
-        if self.ads.reached_end(self.xy.ad_pos):
+        if self.ads.reached_end(self.ad_pos):
             self._complete_ad()
         else:
             self._drop_ad()
 
     def _drop_ad(self) -> None:
-        self.xy.end_ad()
+        self.end_ad()
         self.ads.drop()
 
     def _close_break(self) -> None:
@@ -336,7 +335,7 @@ class Playback:
         """The player reported the ad's time: quartiles follow it, not the clock."""
         ads = self.ads
         ads.reported = True
-        self.ad_playing(ads.crossed(self.xy.ad_pos, self.clock.monotonic()))
+        self.ad_playing(ads.crossed(self.ad_pos, self.clock.monotonic()))
 
     def emit_quality(self, now: float) -> None:
         startup = None  # the startup time rides on the first quality event after it is known
@@ -361,7 +360,7 @@ class Playback:
 
     def _content_frames(self) -> None:
         now = self.clock.monotonic()
-        self.xy.pos_at = now
+        self.pos_at = now
         resumed = self._frames_started(now)
         if not self.list.started:  # the first frame of an item: no heartbeat at it
             self.list.started = True
@@ -371,7 +370,7 @@ class Playback:
 
     def _ad_frames(self) -> None:
         now = self.clock.monotonic()
-        self.xy.ad_at = now
+        self.ad_at = now
         self._frames_started(now)
 
     def heartbeat(self) -> None:
@@ -387,27 +386,27 @@ class Playback:
         more to do (an ad's heartbeat, dropped frames to report)."""
         if self.state != "playing" or self.quality.drops_due(now):
             return None
-        return content_properties(self.session_id, self.list, self.xy.content(now, True))
+        return content_properties(self.session_id, self.list, self.content(now, True))
 
     def _beat(self) -> None:
         if self.state == "playing":
             self.emit(Event.CONTENT_PLAYING, self.content_props())
         else:
             now = self.clock.monotonic()
-            self.xy.report_ad(self.ad_now(now), now)
-            self.ad_playing(self.ads.heartbeat(self.xy.ad_pos, now))
+            self.report_ad(self.ad_now(now), now)
+            self.ad_playing(self.ads.heartbeat(self.ad_pos, now))
 
     def quartile(self) -> None:
         """The quartiles fallen due by the clock (the player reports no ad time)."""
         now = self.clock.monotonic()
-        self.xy.report_ad(self.ad_now(now), now)
-        self.ad_playing(self.ads.by_clock(self.xy.ad_pos, now))
+        self.report_ad(self.ad_now(now), now)
+        self.ad_playing(self.ads.by_clock(self.ad_pos, now))
 
     def quartile_due(self, now: float) -> float | None:
         """When the next quartile falls due by the clock, or None (none left, or reported)."""
         if self.state != "ad_playing":
             return None
-        return self.ads.quartile_due(now, self.xy.ad_pos)
+        return self.ads.quartile_due(now, self.ad_pos)
 
     # ------------------------------------------------------------------ properties
 

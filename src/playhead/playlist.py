@@ -64,7 +64,7 @@ class Playlist:
         self.total = self._declared_total()
         self.index = 0
         self.item: Content | None = None
-        self.item_props: dict[str, Any] = {}
+        self.item_props = self._content_template(None)
         self.limit = MAX_SECONDS
         self.started = False  # the current item's first frame was seen
         self.done = False  # the last item completed
@@ -84,11 +84,28 @@ class Playlist:
                 total += ad.total_length or 0.0
         return total
 
+    def _content_template(self, item: Content | None) -> dict[str, Any]:
+        """The current item's Video Content properties, ``session_id`` and ``position`` left
+        for :func:`~playhead.properties.content_properties` to fill in on a copy.
+
+        Copying a finished dict costs less than half of building one (a heartbeat, every 10 s
+        of every playing session, is this event); with the two placeholders, the copy never
+        grows. Key order: the session, the item's fields, the position, ``livestream``.
+        """
+        props: dict[str, Any] = {"session_id": ""}
+        if item is not None:
+            props.update(item.to_properties())
+        if self.live:
+            props.pop("total_length", None)
+        props["position"] = 0
+        props["livestream"] = self.live
+        return props
+
     def select(self, item: Content, index: int) -> None:
         """Make ``item`` (at ``index`` of the declared list, or -1) the current item."""
         self.item = item
         self.index = index
-        self.item_props = item.to_properties()
+        self.item_props = self._content_template(item)
         self.limit = (
             float(item.total_length)
             if item.total_length is not None and not self.live
@@ -112,7 +129,7 @@ class Playlist:
             self.content = tuple(content)
             self.total = self._declared_total()
         self.item = item
-        self.item_props = item.to_properties()
+        self.item_props = self._content_template(item)
         self.limit = float(length)
         return True
 
@@ -124,7 +141,7 @@ class Playlist:
             self.select(self.content[self.index + 1], self.index + 1)
         else:
             self.item = None
-            self.item_props = {}
+            self.item_props = self._content_template(None)
             self.limit = MAX_SECONDS
             self.started = False
             self.done = True

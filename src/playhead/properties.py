@@ -188,13 +188,7 @@ def playlist_properties(props: dict[str, Any], playlist: Playlist) -> dict[str, 
 
 def content_properties(session_id: str, playlist: Playlist, position: float) -> dict[str, Any]:
     """A Video Content event's properties: the current item's, at ``position`` (its seconds)."""
-    # One display: a heartbeat (every 10 s of every playing session) is this event.
-    props: dict[str, Any] = {
-        "session_id": session_id,
-        **playlist.item_props,
-        "position": seconds(position),
-        "livestream": playlist.live,
-    }
-    if playlist.live:
-        props.pop("total_length", None)
+    props = playlist.item_props.copy()  # a heartbeat is this: a copy and two stores
+    props["session_id"] = session_id
+    props["position"] = seconds(position)
     return props

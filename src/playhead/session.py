@@ -28,7 +28,7 @@ from playhead.arguments import rate as playback_rate
 from playhead.errors import CallbackError, ConfigurationError
 from playhead.model import AdBreak, Content
 from playhead.payload import message_id
-from playhead.playback import FRAMES, Playback
+from playhead.playback import FRAMES
 from playhead.playlist import Playlist
 from playhead.positions import seconds
 from playhead.properties import PlaybackProperties, check_properties
@@ -77,10 +77,11 @@ class Session:
             user = {**tracker.properties, **check_properties("properties", properties)}
             props = PlaybackProperties(user, playlist.live)
         sid = session_id or message_id()
-        self._core = core = Playback(
-            tracker.clock, tracker.heartbeat_interval, sid, playlist, props
+        # One object: the driver is the session's Playback (the model) with its I/O on top.
+        # ``_core`` is read for the model, ``_driver`` called to act.
+        self._core = self._driver = Driver(
+            tracker, tracker.clock, tracker.heartbeat_interval, sid, playlist, props
         )
-        self._driver = Driver(tracker, core)
 
     @property
     def session_id(self) -> str:
@@ -103,7 +104,7 @@ class Session:
         the clock: the garbage collector may run this inside any code, a transport's lock too.
         """
         driver = getattr(self, "_driver", None)
-        if driver is None or driver.core.state in ("idle", "ended") or sys.is_finalizing():
+        if driver is None or driver.state in ("idle", "ended") or sys.is_finalizing():
             return
         driver.tracker = driver.tracker._deferred()
         with contextlib.suppress(CallbackError):  # strict mode: a finaliser may not raise
@@ -138,13 +139,13 @@ class Session:
         state = core.state
         if position is not None:
             if core.in_ad_frame():
-                self._driver.report_ad(position, "playing")
+                self._driver.report_ad_position(position, "playing")
             else:
                 checked = self._driver.checked(position, "playing")
                 if checked is not None and state == "seeking":
                     core.seek.target = checked
                 elif checked is not None:
-                    core.xy.pos = checked
+                    core.pos = checked
         if state in FRAMES:  # routine (players repeat it): ignored without an exception
             self._driver.ignore("playing", "frames are already advancing", quiet=True)
             return
@@ -154,11 +155,11 @@ class Session:
     def pause(self, position: float | None = None) -> None:
         """The viewer paused (content or ad)."""
         if position is not None:
-            self._driver.report(position, "pause")
+            self._driver.report_position(position, "pause")
         core = self._core
         if core.state in ("paused", "ad_paused") or (core.state == "seeking" and core.seek.paused):
             raise Refused("already paused", quiet=True)
-        if core.state == "playing" and core.content_now() >= core.xy.limit - _END_SLACK:
+        if core.state == "playing" and core.content_now() >= core.limit - _END_SLACK:
             self._driver.hold_trigger(
                 "pause", _END_HOLD
             )  # the HTML5 order at the end: pause, ended
@@ -170,14 +171,13 @@ class Session:
         try:
             with self._driver.lock:
                 core = self._core
-                xy = core.xy
                 if (
                     core.state == "playing"
                     and position.__class__ in (float, int)
-                    and 0 <= position < xy.limit  # unbounded items: MAX_SECONDS
+                    and 0 <= position < core.limit  # unbounded items: MAX_SECONDS
                 ):
-                    xy.pos = position
-                    xy.pos_at = core.clock.monotonic()
+                    core.pos = position
+                    core.pos_at = core.clock.monotonic()
                     return
                 try:
                     self._driver.time_update(position)
@@ -192,7 +192,7 @@ class Session:
     def waiting(self, position: float | None = None) -> None:
         """Playback stalled for want of data."""
         if position is not None:
-            self._driver.report(position, "waiting")
+            self._driver.report_position(position, "waiting")
         if self._core.state in ("buffering", "ad_buffering"):
             raise Refused("already stalled", quiet=True)
         self._driver.fire("stall", "waiting")
@@ -201,7 +201,7 @@ class Session:
     def seeking(self, to: float, position: float | None = None) -> None:
         """A seek to ``to`` (content seconds) began; ``position`` is where it started from."""
         core = self._core
-        target = accept(core.xy.check(to))
+        target = accept(core.check(to))
         seek = core.seeks()
         state = core.state
         if state in ("playing", "paused", "buffering"):
@@ -209,7 +209,7 @@ class Session:
             seek.begin(core.content_now() if origin is None else origin, state == "paused")
         seek.target = target
         if state == "loading":
-            core.xy.pos = target  # a bookmark: where the first frame will be
+            core.pos = target  # a bookmark: where the first frame will be
         self._driver.fire("seek_start", "seeking")
 
     @callback
@@ -220,7 +220,7 @@ class Session:
         if checked is not None:
             core.seeks().target = checked
             if core.state == "loading":
-                core.xy.pos = checked
+                core.pos = checked
         window = self._driver.tracker.seek_join_window
         if core.state == "seeking" and window > 0:
             self._driver.hold_trigger("seek_end", window)  # a scrub's next step may follow
@@ -233,7 +233,7 @@ class Session:
         core = self._core
         item = core.list.item
         if core.list.started and item is not None and item.total_length:
-            core.xy.pos = float(item.total_length)
+            core.pos = float(item.total_length)
         self._driver.fire("content_end", "ended")
 
     @callback
@@ -248,7 +248,7 @@ class Session:
         """An ad break (pod) begins: a declared one, or one inserted on the fly."""
         core = self._core
         pod_id = identifier("pod_id", pod_id)
-        core.next = core.list.resolve_break(pod_id, metadata, core.xy.finished == 0)
+        core.next = core.list.resolve_break(pod_id, metadata, core.finished == 0)
         self._driver.fire("break_start", "ad_break_start")
 
     @callback
@@ -266,10 +266,10 @@ class Session:
         core = self._core
         if core.ads.ad is None or core.state == "ended":
             raise Refused("no ad is playing")
-        before = core.xy.ad_pos
-        if not self._driver.report_ad(position, "ad_time_update"):
+        before = core.ad_pos
+        if not self._driver.report_ad_position(position, "ad_time_update"):
             return
-        if core.state == "ad_buffering" and core.xy.ad_pos > before:
+        if core.state == "ad_buffering" and core.ad_pos > before:
             self._driver.fire("frames", "ad_time_update")  # the ad's frames advance again
         self._driver.ad_time()
 
@@ -323,8 +323,8 @@ class Session:
         """
         checked = accept(playback_rate(rate))
         core = self._core
-        self._driver.freeze(core.clock.monotonic())  # the time so far went at the old rate
-        core.xy.rate = checked
+        self._driver.fix_playheads(core.clock.monotonic())  # the time so far went at the old rate
+        core.rate = checked
 
     @callback
     def fullscreen(self, on: bool) -> None:
@@ -348,7 +348,7 @@ class Session:
         if self._core.state == "ended":
             return  # closing the player after the session completed: the normal ending
         if position is not None:
-            self._driver.report(position, "exit")
+            self._driver.report_position(position, "exit")
         self._driver.fire("leave", "exit")
 
     @callback
@@ -362,7 +362,7 @@ class Session:
         """
         core = self._core
         if core.list.learn_length(accept(item_length(length))):
-            core.xy.limit = core.list.limit
+            core.limit = core.list.limit
 
     # ------------------------------------------------------------------ public reads
 

@@ -37,7 +37,7 @@ def test_events_come_back_in_order_and_nothing_is_scheduled() -> None:
     assert core.frames_at == clock.monotonic()  # the driver arms the heartbeat from here
     assert clock.pending == 0
     clock.advance(5)
-    core.xy.freeze(clock.monotonic(), True, False)
+    core.freeze(clock.monotonic(), True, False)
     ((name, props),) = fire(core, "pause")
     assert (name, props["position"], props["video_player"]) == (Event.PAUSED, 5, "test")
     core.frames_at = None
