@@ -135,7 +135,7 @@ class Driver(Playback):
         if self.frames_at is not None or new not in FRAMES:
             self._frames()
         if new != old:
-            self.stats.add_time(old, now - self.since)
+            self.add_time(old, now - self.since)
             self.since = now
             self._windows(old, new, now)
         return True
@@ -206,15 +206,15 @@ class Driver(Playback):
     def send_one(self, event: str, properties: dict[str, Any], wall: float | None = None) -> None:
         """Build and deliver one event; counted, and a transport that raised counted too."""
         tracker = self.tracker
-        self.stats.events_emitted += 1
+        self.events_emitted += 1
         if not tracker._deliver(tracker._factory.build(event, properties, wall), self):
-            self.stats.emit_failures += 1
+            self.emit_failures += 1
 
     # ------------------------------------------------------------------ refusals
 
     def ignore(self, call: str, reason: str, *, quiet: bool = False) -> None:
         """Count and log an ignored callback: at debug when it is routine (``quiet``)."""
-        self.stats.ignored_callbacks += 1
+        self.ignored_callbacks += 1
         (log.debug if quiet else log.warning)(
             "callback_ignored",
             call=call,
@@ -227,7 +227,7 @@ class Driver(Playback):
 
     def failed(self, call: str, exc: Exception) -> None:
         """A bug of ours: logged with its traceback and counted, never raised into a player."""
-        self.stats.ignored_callbacks += 1
+        self.ignored_callbacks += 1
         log.error(
             "callback_failed", call=call, state=self.state, session_id=self.session_id, exc_info=exc
         )

@@ -26,7 +26,7 @@ from playhead.positions import seconds
 from playhead.properties import PlaybackProperties, content_properties, playlist_properties
 from playhead.quality import NO_QUALITY
 from playhead.seek import NO_SEEK, Seek
-from playhead.stats import SessionStats
+from playhead.stats import COUNTERS, Counters
 
 if TYPE_CHECKING:
     from playhead.clock import Clock
@@ -37,12 +37,13 @@ __all__ = ["FRAMES", "Playback"]
 FRAMES = ("playing", "ad_playing")
 
 
-class Playback(Playheads):
+class Playback(Playheads, Counters):
     """One session's state, units and rules: what the rule table reads and updates.
 
-    It is its own :class:`~playhead.frames.Playheads` (``self.pos``, ``self.content(now)``),
-    as the :class:`~playhead._driver.Driver` is this Playback with its I/O: one object per
-    session where there were three, for the garbage collector walks every one of them.
+    It is its own :class:`~playhead.frames.Playheads` (``self.pos``, ``self.content(now)``)
+    and keeps its own :class:`~playhead.stats.Counters` (``self.pause_count``), as the
+    :class:`~playhead._driver.Driver` is this Playback with its I/O: one object per session
+    where there were four, for the garbage collector walks every one of them.
 
     ``state`` and ``session_id`` are the session's. ``out`` is the list the events of the
     trigger being run go to (None between triggers: the driver gives one per trigger).
@@ -68,7 +69,7 @@ class Playback(Playheads):
         "since",
         "startup_reported",
         "state",
-        "stats",
+        *COUNTERS,
     )
 
     def __init__(
@@ -83,7 +84,7 @@ class Playback(Playheads):
         self.interval = interval  # heartbeats' (0: none)
         self.session_id = session_id
         self.state = "idle"
-        self.stats = SessionStats()
+        self.reset_counters()
         self.props = props
         self.list = playlist
         super().__init__()  # the playheads
@@ -158,7 +159,7 @@ class Playback(Playheads):
         if settled is not None:  # still paused since before the cut-in
             self.owed = settled
             return
-        self.stats.pause_count += 1
+        self.pause_count += 1
         self.emit(Event.PAUSED, self.playback_props())
 
     def _emit_resumed(self) -> None:
@@ -179,16 +180,16 @@ class Playback(Playheads):
             self.owed = settled
             return
         if self.state == "ad_buffering":
-            self.stats.ad_stall_count += 1
+            self.ad_stall_count += 1
         else:
-            self.stats.stall_count += 1
+            self.stall_count += 1
         self.emit(Event.BUFFER_STARTED, self.playback_props())
 
     def _emit_buffer_completed(self) -> None:
         self.emit(Event.BUFFER_COMPLETED, self.playback_props())
 
     def _emit_seek_started(self) -> None:
-        self.stats.seek_count += 1
+        self.seek_count += 1
         seek = self.seek
         props = self.playback_props(self.playback_at(seek.origin))
         props["seek_position"] = seconds(self.playback_at(seek.target))
@@ -230,7 +231,7 @@ class Playback(Playheads):
     def _new_session(self) -> None:
         """Playback goes on after an idle end: a new session, the content where it was."""
         self.session_id = message_id()
-        self.stats = SessionStats()
+        self.reset_counters()
         self.since = self.clock.monotonic()
         self.first_frame = self.startup_reported = self.list.started = False
         self.owed = ()
@@ -292,7 +293,7 @@ class Playback(Playheads):
         self.start_ad(ad.total_length, self.clock.monotonic())
 
     def _emit_ad_started(self) -> None:
-        self.stats.ads_started += 1
+        self.ads_started += 1
         self.emit(Event.AD_STARTED, self.ad_props())
 
     def _complete_ad(self) -> None:
@@ -302,12 +303,12 @@ class Playback(Playheads):
         if length is not None:
             self.ad_pos = float(length)
         self.ad_playing(self.ads.completed(self.clock.monotonic()))
-        self.stats.ads_completed += 1
+        self.ads_completed += 1
         self.emit(Event.AD_COMPLETED, self.ad_props())
         self._drop_ad()
 
     def _skip_ad(self) -> None:
-        self.stats.ads_skipped += 1
+        self.ads_skipped += 1
         self._drop_ad()
 
     def _close_ad(self) -> None:
@@ -341,7 +342,7 @@ class Playback(Playheads):
         startup = None  # the startup time rides on the first quality event after it is known
         if self.first_frame and not self.startup_reported:
             self.startup_reported = True
-            startup = self.stats.startup_time
+            startup = self.startup_time
         self.emit(Event.QUALITY_UPDATED, self.quality.event_props(self.session_id, now, startup))
 
     # ------------------------------------------------------------------ frames and what is due
@@ -354,7 +355,7 @@ class Playback(Playheads):
         self.owed = ()
         if not self.first_frame:
             self.first_frame = True
-            self.stats.startup_time = round((now - self.play_at) * 1000)
+            self.startup_time = round((now - self.play_at) * 1000)
         self.frames_at = now
         return resumed
 

@@ -18,8 +18,6 @@ import sys
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
 from playhead._driver import Driver, callback
 from playhead.ads import ad_metadata_problem
 from playhead.arguments import Refused, accept, identifier, quality_readings, volume
@@ -383,7 +381,7 @@ class Session:
         """A snapshot of the :class:`~playhead.SessionStats`, the interval still open included."""
         with self._driver.lock:
             core = self._core
-            snapshot = attrs.evolve(core.stats)
+            snapshot = core.counted()
             snapshot.add_time(core.state, core.clock.monotonic() - core.since)
             return snapshot
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
-__all__ = ["SessionStats"]
+__all__ = ["COUNTERS", "Counters", "SessionStats"]
 
 # Which bucket each state's time goes to.
 _BUCKET = {
@@ -55,11 +57,63 @@ class SessionStats:
 
     def add_time(self, state: str, seconds: float) -> None:
         """Account ``seconds`` spent in ``state``."""
-        bucket = _BUCKET.get(state)
-        if bucket is not None and seconds > 0:
-            setattr(self, bucket, getattr(self, bucket) + seconds)
+        _add_time(self, state, seconds)
 
     @property
     def rebuffer_ratio(self) -> float:
         """Seconds stalled per second played (0 when nothing played yet)."""
         return self.time_stalled / self.time_played if self.time_played else 0.0
+
+
+def _add_time(counters: Any, state: str, seconds: float) -> None:
+    bucket = _BUCKET.get(state)
+    if bucket is not None and seconds > 0:
+        setattr(counters, bucket, getattr(counters, bucket) + seconds)
+
+
+#: Each counter of a :class:`SessionStats` and its starting value.
+COUNTERS: dict[str, Any] = {field.name: field.default for field in attrs.fields(SessionStats)}
+
+
+class Counters:
+    """A session's :class:`SessionStats` counters, kept on the session's own object.
+
+    A base class without slots of its own: the class that uses it (``Playback``) lists
+    :data:`COUNTERS` in its ``__slots__``. One object fewer per session than a
+    ``SessionStats`` of its own, for the garbage collector walks every object on each full
+    collection. The annotations repeat ``SessionStats``'s fields (a test keeps them equal).
+    """
+
+    __slots__ = ()
+
+    time_played: float
+    time_in_ads: float
+    time_paused: float
+    time_stalled: float
+    time_seeking: float
+    time_loading: float
+    time_interrupted: float
+    stall_count: int
+    ad_stall_count: int
+    seek_count: int
+    pause_count: int
+    ads_started: int
+    ads_completed: int
+    ads_skipped: int
+    startup_time: int | None
+    events_emitted: int
+    ignored_callbacks: int
+    emit_failures: int
+
+    def reset_counters(self) -> None:
+        """Every counter back to its starting value (a new session after an idle end)."""
+        for name, value in COUNTERS.items():
+            setattr(self, name, value)
+
+    def add_time(self, state: str, seconds: float) -> None:
+        """Account ``seconds`` spent in ``state``."""
+        _add_time(self, state, seconds)
+
+    def counted(self) -> SessionStats:
+        """The counters now, as a :class:`SessionStats` of their own."""
+        return SessionStats(**{name: getattr(self, name) for name in COUNTERS})
