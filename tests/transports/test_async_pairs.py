@@ -203,3 +203,24 @@ def test_close_keeps_its_deadline_with_two_requests_hanging(collector: Collector
     # nothing unaccounted for: the hanging requests' events are still counted as remaining
     assert report.delivered + report.remaining + report.dropped == 201
     assert report.remaining + report.dropped >= 200
+
+
+def test_close_writes_both_hanging_batches_to_the_spool(
+    collector: Collector, tmp_path: Any
+) -> None:
+    events = make_events(200)
+
+    async def main() -> Any:
+        # a long flush interval: the events wait in memory for their spool write until close
+        transport = make(collector, spool_path=tmp_path / "spool.sqlite", flush_interval=5)
+        await transport.start()
+        await answered_once(transport)
+        collector.add_faults(Slow(1.5), Slow(1.5))
+        for e in events:
+            transport.send(e)
+        await until_in_flight(transport, 200)
+        return await transport.aclose(0.3)
+
+    report = asyncio.run(main())
+    assert report.spooled == 200  # the events of both requests, not only the later one's
+    assert report.remaining == 200
