@@ -271,6 +271,29 @@ def queued_memory(
     return (after - before) / n
 
 
+def memory_per_event(have_cio: bool, events: int, settle: float) -> tuple[float, float | None]:
+    """Bytes held per queued event: playhead's, and Customer.io's client's when installed."""
+    ours = queued_memory(
+        lambda: playhead.HttpTransport(
+            KEY, host=DEAD, backoff_base=60, backoff_max=60, flush_interval=0.05
+        ),
+        lambda t, i: t.send(payload(i)),
+        events,
+        settle,
+    )
+    if not have_cio:
+        return ours, None
+
+    def idle_client() -> Any:
+        client = cio_client(DEAD, events)
+        for consumer in client.consumers or []:
+            consumer.pause()  # its thread exits after one (empty) upload interval
+        time.sleep(0.7)
+        return client
+
+    return ours, queued_memory(idle_client, cio_track, events, 0.0)
+
+
 # ==================================================================================
 # send() worst case under the faults of issue 9: a full queue with a spool, a full
 # disk, a misconfigured host, sends after close. Kept apart from the throughput harness
@@ -451,7 +474,15 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=None, help="events per throughput run")
     parser.add_argument("--rounds", type=int, default=None)
     parser.add_argument("--fault-sends", type=int, default=None, help="sends per fault case")
+    parser.add_argument(
+        "--only",
+        default=None,
+        help="comma-separated delivery cases to run with Customer.io's beside them (threaded, "
+        "'threaded, gzip', asyncio, 'spool batched', 'spool sync'); skips the caller-cost, "
+        "memory and send()-under-faults parts",
+    )
     args = parser.parse_args()
+    only = None if args.only is None else {name.strip() for name in args.only.split(",")}
     n = args.events or (300 if args.quick else 20_000)
     rounds = args.rounds or (1 if args.quick else 3)
     n_sync = max(50, n // 10)  # fsync per event: a tenth of the events, same events/s figure
@@ -485,28 +516,16 @@ def main() -> int:
             cases["Customer.io"] = lambda: cio_eps(collector, n)
             cases["Customer.io track(), live sink"] = lambda: cio_tracks_us(collector, calls)
             cases["Customer.io track(), send off"] = lambda: cio_tracks_us(None, calls)
+        if only is not None:
+            unknown = only - set(cases)
+            if unknown:
+                parser.error(f"--only: no case named {', '.join(sorted(unknown))}")
+            cases = {k: v for k, v in cases.items() if k in only or k == "Customer.io"}
         figures = interleaved(cases, rounds)
         duplicates = collector.stats()["duplicates"]
-
-        ours_mem = queued_memory(
-            lambda: playhead.HttpTransport(
-                KEY, host=DEAD, backoff_base=60, backoff_max=60, flush_interval=0.05
-            ),
-            lambda t, i: t.send(payload(i)),
-            memory_events,
-            settle,
-        )
-        their_mem = None
-        if have_cio:
-
-            def idle_client() -> Any:
-                client = cio_client(DEAD, memory_events)
-                for consumer in client.consumers or []:
-                    consumer.pause()  # its thread exits after one (empty) upload interval
-                time.sleep(0.7)
-                return client
-
-            their_mem = queued_memory(idle_client, cio_track, memory_events, 0.0)
+        ours_mem = their_mem = None
+        if only is None:
+            ours_mem, their_mem = memory_per_event(have_cio, memory_events, settle)
     finally:
         collector.close()
 
@@ -514,16 +533,19 @@ def main() -> int:
     for name, values in figures.items():
         kind = next((u for k, u in unit.items() if name.startswith(k)), "events/s")
         print(f"  {name:<34} median {statistics.median(values):>10,.1f} {kind}")
-    print(
-        f"  memory per queued event: playhead {ours_mem:,.0f} B"
-        + (f", Customer.io {their_mem:,.0f} B" if their_mem is not None else "")
-    )
+    if ours_mem is not None:
+        print(
+            f"  memory per queued event: playhead {ours_mem:,.0f} B"
+            + (f", Customer.io {their_mem:,.0f} B" if their_mem is not None else "")
+        )
     print(f"  duplicates seen by the collector: {duplicates}")
     for note in INCOMPLETE:
         print(f"  INCOMPLETE RUN (its figure counts the whole wait): {note}")
     print()
 
     def versus(name: str, target: float, label: str) -> None:
+        if name not in figures:
+            return
         if not have_cio:
             print(goal(label, "-", f">= {target:g}x", False, "customerio-cdp-analytics missing"))
             return
@@ -542,7 +564,7 @@ def main() -> int:
     versus("threaded", 3, "7 threaded HttpTransport delivery")
     versus("asyncio", 3, "7 AsyncHttpTransport delivery")
     versus("spool batched", 2, "7 HttpTransport with a batched spool")
-    if have_cio:
+    if have_cio and only is None:
         sync = paired(figures["spool sync"], figures["Customer.io"])
         print(
             f"  (spool sync, documented, no target: "
@@ -554,6 +576,8 @@ def main() -> int:
         ("callback, live sink", "Customer.io track(), live sink", "live sink"),
         ("callback, sending off", "Customer.io track(), send off", "sending off"),
     ):
+        if ours_name not in figures:
+            continue
         if not have_cio:
             print(goal(f"1 caller cost, {label}", "-", ">= 2x", False, "customerio missing"))
             continue
@@ -568,7 +592,8 @@ def main() -> int:
                 ratio_text(ratios, "their cost / ours:"),
             )
         )
-    print_send_worst_case(args.fault_sends or (2_000 if args.quick else 40_000))
+    if only is None:
+        print_send_worst_case(args.fault_sends or (2_000 if args.quick else 40_000))
     return 0
 
 

@@ -73,6 +73,7 @@ def test_the_runtime_dependencies_and_the_player_extras(metadata: Message) -> No
     runtime = sorted(r for r in requires if "extra ==" not in r)
     assert runtime == [
         "attrs>=22.2",
+        "httpcore>=1.0",  # AsyncHttpTransport's network backend implements its interface
         "httpx>=0.24",
         "sniffio>=1.1",  # see pyproject.toml: httpcore's asyncio path looks for it per request
         "structlog>=22.1",

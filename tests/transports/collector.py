@@ -3,7 +3,8 @@
 Speaks ``POST /v1/batch`` and ``POST /v1/track``; checks Basic auth (API key as user name,
 blank password); in strict mode (``X-Strict-Mode: 1``) answers 400 with the spec's
 ``{"meta": {"errors": [...]}}`` for any event that does not validate against the seed spec,
-otherwise 200 (and counts the invalid ones). Records every accepted messageId.
+otherwise 200 (and counts the invalid ones). Records every accepted messageId, and the most
+requests it handled at once (``most_active``).
 
 Faults are consumed one per request, in order: ``Status(503)``, ``Status(429,
 retry_after="1")``, ``Status(301, location=...)``, ``Slow(0.2)``, ``Reset()``;
@@ -80,7 +81,15 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.collector.reset()
             self.answer(200)
             return
-        self.server.collector._handle(self)
+        collector = self.server.collector
+        with collector.lock:
+            collector.active += 1
+            collector.most_active = max(collector.most_active, collector.active)
+        try:
+            collector._handle(self)
+        finally:
+            with collector.lock:
+                collector.active -= 1
 
     def do_GET(self) -> None:
         # /stats: lets a benchmark run the collector in another process and poll it. O(1)
@@ -128,6 +137,8 @@ class Collector:
         self.requests: list[Request] = []
         self.faults: deque[Fault] = deque()
         self.down_until = 0.0
+        self.active = 0  # requests being handled now, and the most at once
+        self.most_active = 0
         self.keep_events = True
         self.server = _Server(("127.0.0.1", 0), _Handler)
         self.server.collector = self
@@ -176,6 +187,7 @@ class Collector:
             self.invalid.clear()
             self.rejected_ids.clear()
             self.requests.clear()
+            self.most_active = self.active
 
     def close(self) -> None:
         self.server.shutdown()

@@ -42,3 +42,18 @@ def make_event(
 
 def make_events(n: int, **kwargs: Any) -> list[dict[str, Any]]:
     return [make_event(i, **kwargs) for i in range(n)]
+
+
+def arrived_once(
+    received: list[dict[str, Any]], sent: list[dict[str, Any]], *, in_order: bool
+) -> bool:
+    """The collector holds every event sent, once each, unaltered; ``in_order``: in the order
+    sent. The asyncio transport posts two batches at once while the collector answers, and the
+    collector may take those two in either order."""
+    if in_order:
+        return received == sent
+
+    def key(event: dict[str, Any]) -> str:
+        return str(event["messageId"])
+
+    return sorted(received, key=key) == sorted(sent, key=key)

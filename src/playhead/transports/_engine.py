@@ -139,7 +139,7 @@ class DeliveryReport(FlushResult):
 class DeliveryStats:
     """A snapshot of ``transport.stats``.
 
-    ``queued``: waiting in memory; ``in_flight``: in the request being sent; ``sent``:
+    ``queued``: waiting in memory; ``in_flight``: in the requests being sent; ``sent``:
     accepted by the collector; ``retried``: requests repeated after a retryable failure;
     ``requests``: HTTP requests made; ``dropped`` / ``rejected``: counts by reason;
     ``spooled``: events on disk now; ``errors``: spool writes the disk refused and unexpected
@@ -338,7 +338,9 @@ class Engine:
         # events whose spool write waits, by intake chunk: (when it is due, the events)
         self.deferred: deque[tuple[float, list[bytes]]] = deque()
         self.write_due = float("inf")
-        self.current: dict[int, bytes] = {}  # the batch being delivered, not yet settled
+        # the events of the batches being delivered (two with the asyncio worker), not settled
+        self.current: dict[int, bytes] = {}
+        self.answering = False  # the collector's last answer was a 2xx: a second batch may go
         self.late: list[Payload] = []  # sent after close(), waiting for one on_drop call
         self.late_unreported = 0
         self.late_ready = threading.Event()
@@ -960,6 +962,17 @@ class Engine:
                 wait = min(wait, max(self.write_due - now, 0.001))
         return None, max(wait, 0.001)
 
+    def step_alongside(self) -> list[bytes] | None:
+        """A second batch to post while the one just taken waits for its answer (the asyncio
+        worker), or None. Only a batch that is due anyway (full, or a flush or close asks for
+        it), only while the collector's last answer was a 2xx (after a failure, one batch at a
+        time until one is delivered), never once sending stopped or past the close deadline.
+        The collector may take the two in either order; every other order is kept."""
+        if not self.answering or self.halted:
+            return None
+        batch, _ = self.step()
+        return batch
+
     def _take_batch(self) -> list[bytes]:
         limit_events = self.opts.max_batch_events if self.opts.endpoint == "batch" else 1
         room = self.opts.max_batch_bytes - 64
@@ -1002,17 +1015,21 @@ class Engine:
         """Deliver one batch: yields operations, settles every event of the batch (also when
         something unexpected goes wrong: then they are kept for a retry, or dropped as
         ``error`` without a spool)."""
-        current = self.current = {id(item): item for item in batch}
+        current = self.current
+        with self.lock:
+            for item in batch:
+                current[id(item)] = item
         try:
             yield from self._deliver_group(batch)
         except Exception as exc:
             self.internal_error("deliver", exc)
-            left = list(current.values())
+            left = [item for item in batch if id(item) in current]
             if left:
                 self._give_up(left, "error")
         finally:
-            if self.current is current:
-                self.current = {}
+            with self.lock:  # settled, or a generator closed unfinished (never resumed)
+                for item in batch:
+                    current.pop(id(item), None)
 
     def _deliver_group(self, items: list[bytes]) -> Generator[Post | Sleep, Outcome | None, None]:
         opts = self.opts
@@ -1028,6 +1045,7 @@ class Engine:
             if isinstance(outcome, Answer):
                 status = outcome.status
                 if 200 <= status < 300:
+                    self.answering = True
                     self._settle_delivered(items)
                     return
                 if status in _MISCONFIGURED or 300 <= status < 400:
@@ -1060,6 +1078,7 @@ class Engine:
                 self._give_up(items, "retry_timeout")
                 return
             self.retried += 1
+            self.answering = False
             self.warn("delivery_retry", reason=reason, attempt=attempt, delay=round(delay, 3))
             yield Sleep(delay)
 

@@ -4,6 +4,11 @@ Same options, queue, spool, retry, bisection and accounting as :class:`HttpTrans
 very same engine); the HTTP goes through ``httpx.AsyncClient`` on the application's loop
 instead of a thread. ``send()`` stays synchronous (the tracker calls it from a player callback,
 on any thread) and is a bounded deque append.
+
+While a request waits for its answer the loop is free, so the worker posts a second batch
+beside it when one is due and the collector's last answer was a success
+(:meth:`Engine.step_alongside`); it waits for both before it takes more. A thread cannot do
+that without a second thread: ``HttpTransport`` keeps one request in flight.
 """
 
 from __future__ import annotations
@@ -90,7 +95,9 @@ class AsyncHttpTransport(HttpTransportBase):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
         self._poster: AsyncPoster | None = None
-        self._resume: tuple[Any, Outcome | None] | None = None
+        # the delivery generators not finished, in the order their batches were taken, with
+        # what to resume each with if the loop goes away while it is suspended
+        self._resume: dict[Any, Outcome | None] = {}
         self._pid = os.getpid()
         _live.add(self)
 
@@ -216,7 +223,11 @@ class AsyncHttpTransport(HttpTransportBase):
                     wake.clear()
                     batch, wait = engine.step()
                     if batch is not None:
-                        await self._drive(engine.deliver(batch))
+                        second = engine.step_alongside()
+                        if second is None:
+                            await self._drive(engine.deliver(batch))
+                        else:
+                            await self._drive_pair(engine.deliver(batch), engine.deliver(second))
                     elif wait is None:
                         break
                     else:
@@ -232,18 +243,35 @@ class AsyncHttpTransport(HttpTransportBase):
             raise
         engine.finish()
 
+    async def _drive_pair(self, first: Any, second: Any) -> None:
+        """Deliver two batches at once: the second in a task of its own."""
+        self._resume[first] = self._resume[second] = None  # in order, and not started
+        other = asyncio.get_running_loop().create_task(self._drive(second))
+        try:
+            await self._drive(first)
+        except asyncio.CancelledError:
+            other.cancel()  # the loop is going away: _finish_blocking drives what is left
+            raise
+        except Exception:
+            await other  # a bug in this one: the other batch is still delivered
+            raise
+        await other
+
     async def _drive(self, gen: Any) -> None:
         engine = self._engine
         assert self._poster is not None
         poster = self._poster
+        resume = self._resume
+        resume.setdefault(gen, None)
         outcome: Outcome | None = None
         while True:
             try:
                 op = gen.send(outcome)
             except StopIteration:
+                resume.pop(gen, None)
                 return
             if isinstance(op, Post):
-                self._resume = (gen, ConnectionError("cancelled while posting"))
+                resume[gen] = ConnectionError("cancelled while posting")
                 try:
                     outcome = await poster.post(op.body, engine.request_timeout())
                 except asyncio.CancelledError:
@@ -253,10 +281,9 @@ class AsyncHttpTransport(HttpTransportBase):
                 engine.intake()  # between requests too: spool new events promptly
             else:
                 assert isinstance(op, Sleep)
-                self._resume = (gen, None)
+                resume[gen] = None
                 await self._sleep(op.seconds)
                 outcome = None
-            self._resume = None
 
     async def _sleep(self, seconds: float) -> None:
         engine = self._engine
@@ -284,10 +311,10 @@ class AsyncHttpTransport(HttpTransportBase):
     def _finish_blocking(self) -> None:
         engine = self._engine
         engine.begin_close(self._opts.close_timeout)
-        resume, self._resume = self._resume, None
+        resume, self._resume = self._resume, {}
         with self._sync_poster() as poster:
-            if resume is not None:
-                drive_sync(engine, poster, resume[0], resume[1])
+            for gen, outcome in resume.items():  # the older batch first
+                drive_sync(engine, poster, gen, outcome)
             self._drain(poster, None)
         engine.finish()
 
@@ -324,7 +351,7 @@ class AsyncHttpTransport(HttpTransportBase):
         self._loop = None
         self._task = None
         self._poster = None
-        self._resume = None
+        self._resume = {}
         self._pid = os.getpid()
 
 
