@@ -179,3 +179,63 @@ def test_a_refused_connection_is_a_connect_error(refused: str) -> None:
     retries = [line for line in logs if line["event"] == "delivery_retry"]
     assert retries
     assert retries[0]["reason"] == "ConnectError"
+
+
+def test_a_write_larger_than_the_socket_takes_waits_for_the_reader(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Flow control: a peer that does not read fills the socket's buffers; the write waits
+    (asyncio pauses the protocol) and goes on once the peer reads, nothing lost. A 16 MB body
+    through the network layer itself: batches are capped far below what loopback buffers hold."""
+    from playhead.transports import _asyncio_net
+
+    paused: list[bool] = []
+    original = _asyncio_net._Protocol.pause_writing
+
+    def pause_writing(self: Any) -> None:
+        paused.append(True)
+        original(self)
+
+    monkeypatch.setattr(_asyncio_net._Protocol, "pause_writing", pause_writing)
+    body = bytes(range(256)) * (16 * 4096)  # 16 MB
+    received = bytearray()
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    server.settimeout(5)
+
+    def serve() -> None:
+        conn, _ = server.accept()
+        with conn:
+            conn.settimeout(5)
+            threading.Event().wait(0.5)  # not reading yet: the client's writes back up
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += conn.recv(65536)
+            _, _, rest = data.partition(b"\r\n\r\n")
+            received.extend(rest)
+            while len(received) < len(body):  # bounded: the socket times out after 5 s
+                chunk = conn.recv(1 << 20)
+                if not chunk:
+                    break
+                received.extend(chunk)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+
+    async def main() -> int:
+        import httpx
+
+        url = f"http://127.0.0.1:{server.getsockname()[1]}/"
+        async with httpx.AsyncClient(transport=_asyncio_net.AsyncioTransport()) as client:
+            response = await client.post(url, content=body, timeout=10)
+        return response.status_code
+
+    try:
+        assert asyncio.run(main()) == 200
+    finally:
+        thread.join(10)
+        server.close()
+    assert paused  # the write did wait for the reader
+    assert bytes(received) == body
