@@ -5,7 +5,10 @@ decides goes through its :class:`Driver`, the one place where a session's work m
 outside world:
 
 - the rule table is run on the :class:`~playhead.playback.Playback` (the model without I/O),
-  and the events it derived are built into payloads and delivered through the tracker;
+  and the events it derived are built into payloads and delivered through the tracker. The
+  driver *is* that Playback (a subclass that adds the I/O): one object per session instead of
+  two, for the garbage collector walks every object of a fleet of sessions on each full
+  collection. The model's code stays apart, and is run and tested without a driver;
 - refused callbacks are logged (``callback_ignored``) and counted, bugs of ours too
   (``callback_failed``); ``strict`` trackers raise :class:`~playhead.CallbackError` instead;
 - the session's timers call back here (held weakly, through :class:`~playhead.windows.Wake`):
@@ -60,7 +63,8 @@ def callback(method: _F) -> _F:
 
 
 class Driver(Playback):
-    """Runs one session's triggers and timers, and sends and logs for it (under ``lock``)."""
+    """A session's :class:`Playback` that runs its triggers and timers, and sends and logs
+    for it (under ``lock``)."""
 
     __slots__ = (
         "__weakref__",

@@ -6,9 +6,9 @@ session's state and units (:class:`~playhead.playlist.Playlist`,
 :class:`~playhead.seek.Seek`, :mod:`~playhead.openends`, properties, quality and stats) and
 answers the guards; each action updates the units and puts the events it derives in
 :attr:`Playback.out` as ``(event, properties)`` pairs, in order. The session's
-:class:`~playhead._driver.Driver` fires the triggers, sends what comes out and runs the timers
-(``frames_at`` and :meth:`Playback.quartile_due` say what is due): a sans-I/O core and its
-driver, as in ``transports/_engine.py``.
+:class:`~playhead._driver.Driver` (a subclass: the same object) fires the triggers, sends
+what comes out and runs the timers (``frames_at`` and :meth:`Playback.quartile_due` say what
+is due): a sans-I/O core and its driver, as in ``transports/_engine.py``.
 """
 
 from __future__ import annotations

@@ -35,6 +35,8 @@ class Playlist:
 
     ``total`` is None when any length is unknown (or for a livestream). ``limit`` is the
     current item's length, or :data:`~playhead.positions.MAX_SECONDS` when it has none.
+    ``item_props`` is the current item's Video Content properties, ``session_id`` and
+    ``position`` left to fill in on a copy (:func:`~playhead.properties.content_properties`).
     """
 
     __slots__ = (
