@@ -38,6 +38,20 @@ async def until_in_flight(transport: AsyncHttpTransport, events: int) -> None:
     raise AssertionError(f"never {events} in flight: {transport.stats}")
 
 
+async def two_hanging(
+    collector: Collector, events: list[dict[str, Any]], seconds: float, **options: Any
+) -> AsyncHttpTransport:
+    """A started transport with ``events`` in two requests the collector holds ``seconds``."""
+    transport = make(collector, **options)
+    await transport.start()
+    await answered_once(transport)
+    collector.add_faults(Slow(seconds), Slow(seconds))
+    for e in events:
+        transport.send(e)
+    await until_in_flight(transport, len(events))
+    return transport
+
+
 def test_a_second_batch_goes_out_while_the_first_waits_for_its_answer(
     collector: Collector,
 ) -> None:
@@ -164,14 +178,8 @@ def test_both_requests_cut_by_loop_teardown_are_finished_without_the_loop(
     events = make_events(200)
 
     async def main() -> AsyncHttpTransport:
-        transport = make(collector)
-        await transport.start()
-        await answered_once(transport)
-        collector.add_faults(Slow(0.5), Slow(0.5))
-        for e in events:
-            transport.send(e)
-        await until_in_flight(transport, 200)
-        return transport  # asyncio.run cancels the worker and its second task now
+        # asyncio.run cancels the worker and its second task once this returns
+        return await two_hanging(collector, events, 0.5)
 
     transport = asyncio.run(main())
     stats = transport.stats
@@ -187,13 +195,7 @@ def test_close_keeps_its_deadline_with_two_requests_hanging(collector: Collector
     events = make_events(200)
 
     async def main() -> tuple[float, Any]:
-        transport = make(collector)
-        await transport.start()
-        await answered_once(transport)
-        collector.add_faults(Slow(1.5), Slow(1.5))
-        for e in events:
-            transport.send(e)
-        await until_in_flight(transport, 200)
+        transport = await two_hanging(collector, events, 1.5)
         started = time.monotonic()
         report = await transport.aclose(0.3)
         return time.monotonic() - started, report
@@ -212,13 +214,9 @@ def test_close_writes_both_hanging_batches_to_the_spool(
 
     async def main() -> Any:
         # a long flush interval: the events wait in memory for their spool write until close
-        transport = make(collector, spool_path=tmp_path / "spool.sqlite", flush_interval=5)
-        await transport.start()
-        await answered_once(transport)
-        collector.add_faults(Slow(1.5), Slow(1.5))
-        for e in events:
-            transport.send(e)
-        await until_in_flight(transport, 200)
+        transport = await two_hanging(
+            collector, events, 1.5, spool_path=tmp_path / "spool.sqlite", flush_interval=5
+        )
         return await transport.aclose(0.3)
 
     report = asyncio.run(main())
