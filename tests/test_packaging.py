@@ -74,7 +74,7 @@ def test_the_runtime_dependencies_and_the_player_extras(metadata: Message) -> No
     assert runtime == [
         "attrs>=22.2",
         "httpcore>=1.0",  # AsyncHttpTransport's network backend implements its interface
-        "httpx>=0.24",
+        "httpx>=0.25.1",  # the first httpx on httpcore 1.x
         "sniffio>=1.1",  # see pyproject.toml: httpcore's asyncio path looks for it per request
         "structlog>=22.1",
         "transitions>=0.9.2",
