@@ -64,14 +64,15 @@ class Playlist:
         self.live = live
         self.played_breaks: tuple[str, ...] = ()  # a tuple: a set costs 200 bytes per session
         self.total = self._declared_total()
-        self.index = 0
-        self.item: Content | None = None
-        self.item_props = self._content_template(None)
-        self.limit = MAX_SECONDS
         self.started = False  # the current item's first frame was seen
         self.done = False  # the last item completed
         if self.content:
-            self.select(self.content[0], 0)
+            self.select(self.content[0], 0)  # the item, its properties and its length
+        else:
+            self.index = 0
+            self.item: Content | None = None
+            self.item_props = self._content_template(None)
+            self.limit = MAX_SECONDS
 
     def _declared_total(self) -> float | None:
         if self.live:
