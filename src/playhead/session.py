@@ -54,7 +54,7 @@ class Session:
     .. versionadded:: 0.1
     """
 
-    __slots__ = ("__weakref__", "_core", "_driver")
+    __slots__ = ("__weakref__", "_driver")
 
     def __init__(
         self,
@@ -76,20 +76,19 @@ class Session:
             props = PlaybackProperties(user, playlist.live)
         sid = session_id or message_id()
         # One object: the driver is the session's Playback (the model) with its I/O on top.
-        # ``_core`` is read for the model, ``_driver`` called to act.
-        self._core = self._driver = Driver(
+        self._driver = Driver(
             tracker, tracker.clock, tracker.heartbeat_interval, sid, playlist, props
         )
 
     @property
     def session_id(self) -> str:
         """The id on every event of this session (a new one after an idle end)."""
-        return self._core.session_id
+        return self._driver.session_id
 
     @property
     def state(self) -> str:
         """The current state's name (see :data:`playhead.machine.STATES`)."""
-        return self._core.state
+        return self._driver.state
 
     def __repr__(self) -> str:
         return f"<Session {self.session_id} state={self.state}>"
@@ -122,7 +121,7 @@ class Session:
         """Playback was requested (the viewer pressed play, or autoplay began)."""
         if self._driver.idle.idled:
             self._driver.restart("play")
-        if self._core.state != "idle":
+        if self._driver.state != "idle":
             raise Refused("playback was already requested", quiet=True)
         self._driver.request("play")
 
@@ -131,7 +130,7 @@ class Session:
         """Frames are advancing: the first frame, or after a pause, a stall or a seek."""
         if self._driver.idle.idled:
             self._driver.restart("playing")
-        core = self._core
+        core = self._driver
         if core.state == "idle":  # autoplay without play(): the request is implicit
             self._driver.request("playing")
         state = core.state
@@ -154,7 +153,7 @@ class Session:
         """The viewer paused (content or ad)."""
         if position is not None:
             self._driver.report_position(position, "pause")
-        core = self._core
+        core = self._driver
         if core.state in ("paused", "ad_paused") or (core.state == "seeking" and core.seek.paused):
             raise Refused("already paused", quiet=True)
         if core.state == "playing" and core.content_now() >= core.limit - _END_SLACK:
@@ -168,7 +167,7 @@ class Session:
         """The content playhead moved (call it at any rate: it costs a few comparisons)."""
         try:
             with self._driver.lock:
-                core = self._core
+                core = self._driver
                 if (
                     core.state == "playing"
                     and position.__class__ in (float, int)
@@ -191,14 +190,14 @@ class Session:
         """Playback stalled for want of data."""
         if position is not None:
             self._driver.report_position(position, "waiting")
-        if self._core.state in ("buffering", "ad_buffering"):
+        if self._driver.state in ("buffering", "ad_buffering"):
             raise Refused("already stalled", quiet=True)
         self._driver.fire("stall", "waiting")
 
     @callback
     def seeking(self, to: float, position: float | None = None) -> None:
         """A seek to ``to`` (content seconds) began; ``position`` is where it started from."""
-        core = self._core
+        core = self._driver
         target = accept(core.check(to))
         seek = core.seeks()
         state = core.state
@@ -213,7 +212,7 @@ class Session:
     @callback
     def seeked(self, position: float | None = None) -> None:
         """The seek landed (at ``position``, or at its target when not given)."""
-        core = self._core
+        core = self._driver
         checked = None if position is None else self._driver.checked(position, "seeked")
         if checked is not None:
             core.seeks().target = checked
@@ -228,7 +227,7 @@ class Session:
     @callback
     def ended(self) -> None:
         """The current content item reached its end."""
-        core = self._core
+        core = self._driver
         item = core.list.item
         if core.list.started and item is not None and item.total_length:
             core.pos = float(item.total_length)
@@ -237,14 +236,14 @@ class Session:
     @callback
     def content_start(self, asset_id: str, **metadata: Any) -> None:
         """The next item of a playlist is loading (a declared one, or a new one)."""
-        core = self._core
+        core = self._driver
         core.next = core.list.resolve_content(identifier("asset_id", asset_id), metadata)
         self._driver.fire("switch_item", "content_start")
 
     @callback
     def ad_break_start(self, pod_id: str, **metadata: Any) -> None:
         """An ad break (pod) begins: a declared one, or one inserted on the fly."""
-        core = self._core
+        core = self._driver
         pod_id = identifier("pod_id", pod_id)
         core.next = core.list.resolve_break(pod_id, metadata, core.finished == 0)
         self._driver.fire("break_start", "ad_break_start")
@@ -255,13 +254,13 @@ class Session:
         problem = ad_metadata_problem(identifier("asset_id", asset_id), metadata)
         if problem is not None:
             raise Refused(problem)
-        self._core.next = (asset_id, metadata)
+        self._driver.next = (asset_id, metadata)
         self._driver.fire("ad_begin", "ad_start")
 
     @callback
     def ad_time_update(self, position: float) -> None:
         """The ad playhead moved (seconds into the current ad)."""
-        core = self._core
+        core = self._driver
         if core.ads.ad is None or core.state == "ended":
             raise Refused("no ad is playing")
         before = core.ad_pos
@@ -295,7 +294,7 @@ class Session:
     ) -> None:
         """Bitrate (kbps), framerate (fps) or the dropped-frames counter changed."""
         values = accept(quality_readings(bitrate, framerate, dropped_frames))
-        core = self._core
+        core = self._driver
         if core.state == "ended":
             raise Refused("the session has ended")
         now = core.clock.monotonic()
@@ -308,7 +307,7 @@ class Session:
     def volume(self, sound: float) -> None:
         """The volume changed, 0-100 (adapters convert their player's scale)."""
         sound = accept(volume(sound))
-        core = self._core
+        core = self._driver
         core.props = core.props.own()
         core.props.sound = sound
 
@@ -320,21 +319,21 @@ class Session:
         pause without a position report where the player really is. Stats stay wall time.
         """
         checked = accept(playback_rate(rate))
-        core = self._core
+        core = self._driver
         self._driver.fix_playheads(core.clock.monotonic())  # the time so far went at the old rate
         core.rate = checked
 
     @callback
     def fullscreen(self, on: bool) -> None:
         """Fullscreen was switched on or off."""
-        core = self._core
+        core = self._driver
         core.props = core.props.own()
         core.props.full_screen = bool(on)
 
     @callback
     def interrupt(self, method: str | None = None) -> None:
         """Playback stopped without the viewer asking (a call, device lock, background...)."""
-        core = self._core
+        core = self._driver
         core.interrupt_method = str(method) if method is not None else None
         if core.state == "interrupted":
             raise Refused("already interrupted", quiet=True)
@@ -343,7 +342,7 @@ class Session:
     @callback
     def exit(self, position: float | None = None) -> None:
         """The viewer left. Exited, or Playback Completed when all content was seen."""
-        if self._core.state == "ended":
+        if self._driver.state == "ended":
             return  # closing the player after the session completed: the normal ending
         if position is not None:
             self._driver.report_position(position, "exit")
@@ -358,7 +357,7 @@ class Session:
 
         .. versionadded:: 0.2
         """
-        core = self._core
+        core = self._driver
         if core.list.learn_length(accept(item_length(length))):
             core.limit = core.list.limit
 
@@ -368,19 +367,19 @@ class Session:
     def position(self) -> int:
         """The playback-frame playhead now (integer seconds, ads seen included)."""
         with self._driver.lock:
-            return seconds(self._core.playback_position())
+            return seconds(self._driver.playback_position())
 
     @property
     def content_position(self) -> float:
         """The content playhead now (seconds into the current item)."""
         with self._driver.lock:
-            return self._core.content_now()
+            return self._driver.content_now()
 
     @property
     def stats(self) -> SessionStats:
         """A snapshot of the :class:`~playhead.SessionStats`, the interval still open included."""
         with self._driver.lock:
-            core = self._core
+            core = self._driver
             snapshot = core.counted()
             snapshot.add_time(core.state, core.clock.monotonic() - core.since)
             return snapshot
@@ -394,13 +393,13 @@ class Session:
     @property
     def content(self) -> tuple[Content, ...]:
         """The declared playlist."""
-        return self._core.list.content
+        return self._driver.list.content
 
     @property
     def ad_breaks(self) -> tuple[AdBreak, ...]:
         """The declared ad breaks."""
-        return self._core.list.breaks
+        return self._driver.list.breaks
 
     @property
     def livestream(self) -> bool:
-        return self._core.list.live
+        return self._driver.list.live

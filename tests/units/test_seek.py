@@ -49,4 +49,4 @@ def test_sessions_make_their_own_seek_and_leave_the_shared_one_alone() -> None:
     events = [p["event"] for p in memory.payloads]
     assert playhead.Event.SEEK_COMPLETED in events
     assert (NO_SEEK.origin, NO_SEEK.target, NO_SEEK.paused, NO_SEEK.landing) == (0, 0, False, None)
-    assert untouched._core.seek is NO_SEEK
+    assert untouched._driver.seek is NO_SEEK

@@ -38,8 +38,8 @@ def test_a_session_with_ads_quality_holds_and_pauses_leaves_the_shared_units_alo
     assert NO_HOLD.trigger is None
     assert NO_HOLD.timer is NO_TICKER.timer is NO_IDLE_WATCH.timer is None
     assert (NO_IDLE_WATCH.since, NO_IDLE_WATCH.idled) == (0.0, False)
-    assert untouched._core.ads is NO_ADS
-    assert untouched._core.quality is NO_QUALITY
+    assert untouched._driver.ads is NO_ADS
+    assert untouched._driver.quality is NO_QUALITY
     assert untouched._driver.hold is NO_HOLD
     assert untouched._driver.idle is NO_IDLE_WATCH
 

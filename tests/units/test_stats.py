@@ -33,8 +33,8 @@ def test_a_session_counts_on_its_own_object_and_reads_back_a_snapshot() -> None:
     assert session.stats.pause_count == 1
     # No SessionStats object lives in the session: the collector sees none of them.
     gc.collect()
-    assert not [o for o in gc.get_referrers(session._core) if isinstance(o, SessionStats)]
-    assert not any(isinstance(o, SessionStats) for o in gc.get_referents(session._core))
+    assert not [o for o in gc.get_referrers(session._driver) if isinstance(o, SessionStats)]
+    assert not any(isinstance(o, SessionStats) for o in gc.get_referents(session._driver))
 
 
 def test_a_new_session_after_the_idle_end_starts_its_counters_again() -> None:
